@@ -1,0 +1,176 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"planbot/retrieval/jieba"
+)
+
+// Options configures an Engine. Zero values mean the defaults.
+type Options struct {
+	DictDir     string  // jieba dictionaries; empty: the embedded ones
+	CacheDir    string  // where embedded dictionaries are written; empty: the user cache
+	Top         int     // hits per answer; default 3
+	MinCoverage float64 // share of a question's content the best passage must cover; default 0.5
+	Lexicon     *Lexicon
+}
+
+// Errors for input the engine refuses; callers turn them into a helpful sentence.
+var (
+	ErrEmptyQuery  = errors.New("empty question")
+	ErrInvalidUTF8 = errors.New("question is not valid UTF-8")
+	ErrTooLong     = errors.New("question too long")
+)
+
+// MaxQueryRunes bounds a question; longer ones are cut by the caller or refused.
+const MaxQueryRunes = 500
+
+// Field names in the bleve index.
+const (
+	fieldWords   = "w" // jieba words of the clause
+	fieldBigrams = "b" // CJK bigrams of the clause (catches differing jieba cuts)
+	fieldTitle   = "t" // the unit's title and chapter title
+)
+
+// Engine answers questions over one or more parsed plans. It is safe for
+// concurrent use.
+type Engine struct {
+	docs    []*Document
+	entries []entry
+	seg     *jieba.Segmenter
+	idx     bleve.Index
+	lex     Lexicon
+	opt     Options
+}
+
+// entry is one clause of one document as the engine sees it.
+type entry struct {
+	doc  *Document
+	c    *Clause
+	norm string // Normalize(c.Text)
+}
+
+// New loads the segmenter, adds the documents' own terms to it, and indexes
+// every clause in an in-memory scorch index scored with BM25.
+func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
+	if len(docs) == 0 {
+		return nil, errors.New("new engine: no documents")
+	}
+	if opt.Top <= 0 {
+		opt.Top = 3
+	}
+	if opt.MinCoverage == 0 {
+		opt.MinCoverage = 0.5
+	}
+	e := &Engine{docs: docs, opt: opt}
+	if opt.Lexicon != nil {
+		e.lex = *opt.Lexicon
+	} else {
+		lex, err := DefaultLexicon()
+		if err != nil {
+			return nil, fmt.Errorf("new engine: %w", err)
+		}
+		e.lex = lex
+	}
+	words := append(append([]string{}, e.lex.Terms...), documentTerms(docs)...)
+	seg, err := jieba.New(jieba.Options{Dir: opt.DictDir, CacheDir: opt.CacheDir, Words: words})
+	if err != nil {
+		return nil, fmt.Errorf("new engine: %w", err)
+	}
+	e.seg = seg
+	for _, d := range docs {
+		for i := range d.Clauses {
+			c := &d.Clauses[i]
+			e.entries = append(e.entries, entry{doc: d, c: c, norm: Normalize(c.Text)})
+		}
+	}
+	if err := e.buildIndex(ctx); err != nil {
+		seg.Close()
+		return nil, fmt.Errorf("new engine: %w", err)
+	}
+	return e, nil
+}
+
+// Documents lists the loaded plans.
+func (e *Engine) Documents() []*Document { return e.docs }
+
+// Close releases the index and the dictionaries.
+func (e *Engine) Close() error {
+	err := e.idx.Close()
+	e.seg.Close()
+	return err
+}
+
+func (e *Engine) mapping() *mapping.IndexMappingImpl {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = index.BM25Scoring
+	// The segmenter travels in the tokenizer's config, so bleve's registry holds
+	// only the constructor and no dictionaries.
+	_ = im.AddCustomTokenizer("planbot_words_tok", map[string]interface{}{
+		"type": jieba.TokenizerName, jieba.ConfigSegmenter: e.seg,
+	})
+	_ = im.AddCustomAnalyzer("planbot_words", map[string]interface{}{
+		"type": custom.Name, "tokenizer": "planbot_words_tok",
+	})
+	field := func(analyzer string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fieldWords, field("planbot_words"))
+	dm.AddFieldMappingsAt(fieldBigrams, field(cjk.AnalyzerName))
+	dm.AddFieldMappingsAt(fieldTitle, field("planbot_words"))
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = "planbot_words"
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	return im
+}
+
+func (e *Engine) buildIndex(ctx context.Context) error {
+	// An empty path gives an in-memory scorch index; unlike NewMemOnly
+	// (upsidedown), scorch honours the BM25 scoring model.
+	idx, err := bleve.NewUsing("", e.mapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	b := idx.NewBatch()
+	for i, en := range e.entries {
+		if err := ctx.Err(); err != nil {
+			idx.Close()
+			return err
+		}
+		u := en.c.Unit
+		doc := map[string]interface{}{
+			fieldWords:   en.norm,
+			fieldBigrams: en.norm,
+			fieldTitle:   Normalize(u.Title + " " + u.ChapterTitle),
+		}
+		if err := b.Index(strconv.Itoa(i), doc); err != nil {
+			idx.Close()
+			return fmt.Errorf("index clause %d: %w", i, err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return fmt.Errorf("index batch: %w", err)
+	}
+	e.idx = idx
+	return nil
+}

@@ -1,0 +1,196 @@
+package retrieval
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// concept is one content word of a question with the ways the plan may say it.
+type concept struct {
+	surface string   // as asked (normalised)
+	alts    []string // surface first, then the official terms it stands for
+	weight  float64  // rarer in the plan = more telling
+}
+
+// question is a question read for searching.
+type question struct {
+	norm      string
+	concepts  []concept
+	fragments []string // maximal runs of content words, as typed: verbatim candidates
+	article   int      // > 0 when the question names an article (第12条)
+	articleOK bool     // the named article exists
+}
+
+var articleRef = regexp.MustCompile(`^\s*第?\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条\s*$|第\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条`)
+
+// analyse validates and reads a question: normalisation, article references,
+// synonyms, filler removal and concept weights.
+func (e *Engine) analyse(q string) (question, error) {
+	if !utf8.ValidString(q) {
+		return question{}, ErrInvalidUTF8
+	}
+	if rs := []rune(q); len(rs) > MaxQueryRunes {
+		q = string(rs[:MaxQueryRunes])
+	}
+	norm := strings.TrimSpace(Normalize(stripQuotes(q)))
+	if strings.IndexFunc(norm, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
+		return question{}, ErrEmptyQuery
+	}
+	qu := question{norm: norm}
+	if m := articleRef.FindStringSubmatch(norm); m != nil {
+		num := m[1] + m[2]
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			n = chineseToInt(num)
+		}
+		qu.article = n
+		for _, d := range e.docs {
+			qu.articleOK = qu.articleOK || d.Article(n) != nil
+		}
+		return qu, nil
+	}
+	e.readConcepts(&qu)
+	return qu, nil
+}
+
+// readConcepts cuts the question into words, drops fillers, folds words covered
+// by a colloquial synonym into one concept, and weighs each concept by how rare
+// its wordings are in the plan.
+func (e *Engine) readConcepts(qu *question) {
+	words := e.seg.Words(qu.norm)
+	syn := e.synonymSpans(qu.norm)
+	var frag strings.Builder
+	flush := func() {
+		if frag.Len() > 0 {
+			qu.fragments = append(qu.fragments, frag.String())
+			frag.Reset()
+		}
+	}
+	last, seen := -1, map[string]bool{}
+	for _, w := range words {
+		if e.isFiller(w.Term) {
+			flush()
+			continue
+		}
+		if last >= 0 && last != w.Start {
+			flush() // punctuation or space between content words
+		}
+		frag.WriteString(qu.norm[w.Start:w.End])
+		last = w.End
+		c := concept{surface: w.Term, alts: []string{w.Term}}
+		if s, ok := syn.cover(w.Start, w.End); ok {
+			c = s
+		}
+		if seen[c.surface] {
+			continue
+		}
+		seen[c.surface] = true
+		qu.concepts = append(qu.concepts, c)
+	}
+	flush()
+	for i := range qu.concepts {
+		qu.concepts[i].weight = e.weigh(qu.concepts[i])
+	}
+}
+
+func (e *Engine) isFiller(w string) bool {
+	for _, f := range e.lex.Fillers {
+		if f == w {
+			return true
+		}
+	}
+	return false
+}
+
+// synSpans records where colloquial synonyms occur in a question.
+type synSpans []struct {
+	start, end int
+	c          concept
+}
+
+func (s synSpans) cover(start, end int) (concept, bool) {
+	for _, sp := range s {
+		if start < sp.end && end > sp.start {
+			return sp.c, true
+		}
+	}
+	return concept{}, false
+}
+
+func (e *Engine) synonymSpans(norm string) synSpans {
+	keys := make([]string, 0, len(e.lex.Synonyms))
+	for k := range e.lex.Synonyms {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) > len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	var out synSpans
+	taken := make([]bool, len(norm))
+	for _, k := range keys {
+		for off := 0; ; {
+			i := strings.Index(norm[off:], k)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(k)
+			if taken[i] || taken[off-1] {
+				continue
+			}
+			for j := i; j < off; j++ {
+				taken[j] = true
+			}
+			alts := append([]string{k}, e.lex.Synonyms[k]...)
+			out = append(out, struct {
+				start, end int
+				c          concept
+			}{i, off, concept{surface: k, alts: alts}})
+		}
+	}
+	return out
+}
+
+// weigh is an inverse document frequency over clauses: a concept found in few
+// clauses says more about what the question wants. A concept the plan never
+// mentions weighs most, which is what makes off-topic questions abstain.
+// Single Chinese characters say little on their own.
+func (e *Engine) weigh(c concept) float64 {
+	df := 0
+	for i := range e.entries {
+		if containsAny(e.entries[i].norm, c.alts) {
+			df++
+		}
+	}
+	w := math.Log(1 + float64(len(e.entries))/float64(df+1))
+	if r, _ := utf8.DecodeRuneInString(c.surface); utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
+		w *= 0.3
+	}
+	return w
+}
+
+func containsAny(s string, alts []string) bool {
+	for _, a := range alts {
+		if strings.Contains(s, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// searchText is what goes to bleve: every wording of every concept.
+func (qu question) searchText() string {
+	var parts []string
+	for _, c := range qu.concepts {
+		parts = append(parts, c.alts...)
+	}
+	return strings.Join(parts, " ")
+}

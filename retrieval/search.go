@@ -1,0 +1,311 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Ranking weights. A clause's score adds its BM25 score (relative to the best
+// candidate), how much of the question's content it covers, and how much of the
+// question it contains letter for letter.
+const (
+	candidates     = 60  // clauses fetched from bleve
+	weightCoverage = 1.2 // clause coverage
+	weightVerbatim = 0.8 // share of the question found verbatim in the clause
+	weightUnitCov  = 0.3 // coverage by the whole unit (concepts spread over clauses)
+	maxQuotes      = 2   // clauses quoted per hit
+	titleBoost     = 0.3
+)
+
+// Search answers a question: the best units, each with its best clauses, or
+// Found=false when the plan does not cover it.
+func (e *Engine) Search(ctx context.Context, q string, top int) (Result, error) {
+	if top <= 0 {
+		top = e.opt.Top
+	}
+	qu, err := e.analyse(q)
+	if err != nil {
+		return Result{Query: q}, err
+	}
+	res := Result{Query: q, Normalized: qu.norm}
+	if qu.article > 0 {
+		return e.articleResult(res, qu), nil
+	}
+	for _, c := range qu.concepts {
+		res.Terms = append(res.Terms, c.alts...)
+	}
+	if len(qu.concepts) == 0 {
+		return res, nil
+	}
+	scored, err := e.candidates(ctx, qu)
+	if err != nil {
+		return res, err
+	}
+	units := e.rankUnits(qu, scored)
+	if len(units) == 0 || !e.covered(qu, units[0]) {
+		return res, nil
+	}
+	res.Found = true
+	for _, u := range units {
+		if len(res.Hits) == top {
+			break
+		}
+		res.Hits = append(res.Hits, e.hit(qu, u))
+	}
+	return res, nil
+}
+
+// scoredClause is a candidate clause with its parts of the score.
+type scoredClause struct {
+	i        int // entry index
+	bm25     float64
+	cov      float64
+	verbatim float64 // share of the question's content runes found verbatim
+	all      bool    // every fragment of the question occurs verbatim
+	score    float64
+}
+
+// candidates fetches clauses from bleve and scores each one.
+func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, error) {
+	text := qu.searchText()
+	words := bleve.NewMatchQuery(text)
+	words.SetField(fieldWords)
+	bigrams := bleve.NewMatchQuery(text)
+	bigrams.SetField(fieldBigrams)
+	title := bleve.NewMatchQuery(text)
+	title.SetField(fieldTitle)
+	title.SetBoost(titleBoost)
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery([]query.Query{words, bigrams, title}), candidates, 0, false)
+	sr, err := e.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	// Clauses holding a fragment verbatim join the candidates even when BM25
+	// ranked them low: exact wording is what officials look for.
+	seen := map[int]float64{}
+	for _, h := range sr.Hits {
+		i, _ := strconv.Atoi(h.ID)
+		seen[i] = h.Score
+	}
+	for i := range e.entries {
+		if _, ok := seen[i]; !ok && e.holdsFragment(qu, e.entries[i].norm) {
+			seen[i] = 0
+		}
+	}
+	max := sr.MaxScore
+	if max <= 0 {
+		max = 1
+	}
+	content := 0
+	for _, f := range qu.fragments {
+		content += utf8.RuneCountInString(f)
+	}
+	out := make([]scoredClause, 0, len(seen))
+	for i, s := range seen {
+		sc := scoredClause{i: i, bm25: s / max, cov: coverage(qu.concepts, e.entries[i].norm)}
+		sc.verbatim, sc.all = verbatimShare(qu.fragments, e.entries[i].norm, content)
+		sc.score = sc.bm25 + weightCoverage*sc.cov + weightVerbatim*sc.verbatim
+		out = append(out, sc)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].score != out[b].score {
+			return out[a].score > out[b].score
+		}
+		return out[a].i < out[b].i
+	})
+	return out, nil
+}
+
+func (e *Engine) holdsFragment(qu question, norm string) bool {
+	for _, f := range qu.fragments {
+		if utf8.RuneCountInString(f) >= 2 && strings.Contains(norm, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// verbatimShare is the share of the question's content (in runes) made of
+// fragments found letter for letter in text, and whether all of them are.
+func verbatimShare(frags []string, text string, content int) (float64, bool) {
+	if content == 0 {
+		return 0, false
+	}
+	found, all := 0, true
+	for _, f := range frags {
+		if strings.Contains(text, f) {
+			found += utf8.RuneCountInString(f)
+		} else {
+			all = false
+		}
+	}
+	return float64(found) / float64(content), all && found >= 2
+}
+
+// coverage is the weighted share of concepts some wording of which occurs in text.
+func coverage(cs []concept, text string) float64 {
+	var got, total float64
+	for _, c := range cs {
+		total += c.weight
+		if containsAny(text, c.alts) {
+			got += c.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// rankedUnit is a unit with its scored clauses, best first.
+type rankedUnit struct {
+	unit    *Unit
+	doc     *Document
+	clauses []scoredClause
+	unitCov float64
+	score   float64
+	all     bool
+}
+
+// rankUnits groups clauses by unit. A unit scores as its best clause plus a
+// little for covering the question across clauses; units holding the whole
+// question verbatim come first.
+func (e *Engine) rankUnits(qu question, scored []scoredClause) []rankedUnit {
+	byUnit := map[*Unit]*rankedUnit{}
+	var order []*rankedUnit
+	for _, sc := range scored {
+		en := e.entries[sc.i]
+		ru := byUnit[en.c.Unit]
+		if ru == nil {
+			ru = &rankedUnit{unit: en.c.Unit, doc: en.doc}
+			byUnit[en.c.Unit] = ru
+			order = append(order, ru)
+		}
+		ru.clauses = append(ru.clauses, sc)
+		ru.all = ru.all || sc.all
+	}
+	out := make([]rankedUnit, 0, len(order))
+	for _, ru := range order {
+		ru.unitCov = coverage(qu.concepts, Normalize(ru.unit.Text()))
+		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov
+		out = append(out, *ru)
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].all != out[b].all {
+			return out[a].all
+		}
+		return out[a].score > out[b].score
+	})
+	return out
+}
+
+// covered decides abstention: the best unit must cover enough of the question's
+// content, in its best clause or, a little discounted, across the whole unit.
+func (e *Engine) covered(qu question, ru rankedUnit) bool {
+	cov := ru.clauses[0].cov
+	if c := 0.85 * ru.unitCov; c > cov {
+		cov = c
+	}
+	return cov >= e.opt.MinCoverage
+}
+
+// hit quotes a unit's best clause, and a second one when it scores nearly as
+// well, in document order, with the question's words marked.
+func (e *Engine) hit(qu question, ru rankedUnit) Hit {
+	h := Hit{Doc: ru.doc, Unit: ru.unit, Score: round(ru.score), Verbatim: ru.all}
+	picked := []scoredClause{ru.clauses[0]}
+	for _, sc := range ru.clauses[1:] {
+		if len(picked) == maxQuotes {
+			break
+		}
+		if sc.score >= 0.75*ru.clauses[0].score && sc.cov > 0 {
+			picked = append(picked, sc)
+		}
+	}
+	sort.Slice(picked, func(a, b int) bool { return picked[a].i < picked[b].i })
+	for _, sc := range picked {
+		en := e.entries[sc.i]
+		h.Quotes = append(h.Quotes, Quote{Clause: en.c, Marks: marks(qu, en.c.Text, en.norm)})
+	}
+	return h
+}
+
+// articleResult answers "第12条": the article whole, or not found.
+func (e *Engine) articleResult(res Result, qu question) Result {
+	res.ArticleRef = true
+	for _, d := range e.docs {
+		u := d.Article(qu.article)
+		if u == nil {
+			continue
+		}
+		h := Hit{Doc: d, Unit: u, Score: 1, Verbatim: true}
+		for _, p := range u.Paragraphs {
+			for _, id := range p.Clauses {
+				h.Quotes = append(h.Quotes, Quote{Clause: &d.Clauses[id]})
+			}
+		}
+		res.Hits = append(res.Hits, h)
+		res.Found = true
+	}
+	return res
+}
+
+// marks finds the question's wordings in a clause. norm is Normalize(text),
+// rune-aligned with text, so rune positions carry over to byte offsets of text.
+func marks(qu question, text, norm string) []Span {
+	offs := runeOffsets(text)
+	runeAt := make(map[int]int, len(norm)) // byte offset in norm → rune index
+	n := 0
+	for b := range norm {
+		runeAt[b] = n
+		n++
+	}
+	runeAt[len(norm)] = n
+	var spans []Span
+	for _, c := range qu.concepts {
+		for _, a := range c.alts {
+			r, size := utf8.DecodeRuneInString(a)
+			if a == "" || size == len(a) && r >= 0x80 {
+				continue // a lone Chinese character would bold noise
+			}
+			for off := 0; ; {
+				i := strings.Index(norm[off:], a)
+				if i < 0 {
+					break
+				}
+				i += off
+				off = i + len(a)
+				spans = append(spans, Span{offs[runeAt[i]], offs[runeAt[off]]})
+			}
+		}
+	}
+	return mergeSpans(spans)
+}
+
+func mergeSpans(s []Span) []Span {
+	if len(s) == 0 {
+		return nil
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i].Start < s[j].Start })
+	out := []Span{s[0]}
+	for _, sp := range s[1:] {
+		last := &out[len(out)-1]
+		if sp.Start <= last.End {
+			if sp.End > last.End {
+				last.End = sp.End
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
