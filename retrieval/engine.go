@@ -51,6 +51,8 @@ type Engine struct {
 	idx     bleve.Index
 	lex     Lexicon
 	opt     Options
+	// Normalised title, and title plus full text, of each unit, for coverage.
+	unitTitle, unitText map[*Unit]string
 }
 
 // entry is one clause of one document as the engine sees it.
@@ -58,6 +60,8 @@ type entry struct {
 	doc  *Document
 	c    *Clause
 	norm string // Normalize(c.Text)
+	// withTitle is the unit's title, a newline and norm: the clause in context.
+	withTitle string
 }
 
 // New loads the segmenter, adds the documents' own terms to it, and indexes
@@ -88,10 +92,16 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 		return nil, fmt.Errorf("new engine: %w", err)
 	}
 	e.seg = seg
+	e.unitTitle, e.unitText = map[*Unit]string{}, map[*Unit]string{}
 	for _, d := range docs {
+		for _, u := range d.Units {
+			e.unitTitle[u] = Normalize(u.Title)
+			e.unitText[u] = Normalize(u.Title + "\n" + u.Text())
+		}
 		for i := range d.Clauses {
 			c := &d.Clauses[i]
-			e.entries = append(e.entries, entry{doc: d, c: c, norm: Normalize(c.Text)})
+			n := Normalize(c.Text)
+			e.entries = append(e.entries, entry{doc: d, c: c, norm: n, withTitle: e.unitTitle[c.Unit] + "\n" + n})
 		}
 	}
 	if err := e.buildIndex(ctx); err != nil {

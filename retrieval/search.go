@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -20,6 +21,7 @@ const (
 	weightCoverage = 1.2 // clause coverage
 	weightVerbatim = 0.8 // share of the question found verbatim in the clause
 	weightUnitCov  = 0.3 // coverage by the whole unit (concepts spread over clauses)
+	weightTitle    = 1.0 // how much of the unit's title the question repeats
 	maxQuotes      = 2   // clauses quoted per hit
 	titleBoost     = 0.3
 )
@@ -109,8 +111,11 @@ func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, e
 	}
 	out := make([]scoredClause, 0, len(seen))
 	for i, s := range seen {
-		sc := scoredClause{i: i, bm25: s / max, cov: coverage(qu.concepts, e.entries[i].norm)}
-		sc.verbatim, sc.all = verbatimShare(qu.fragments, e.entries[i].norm, content)
+		// A clause is read with its unit's title: "目标" in 第5条's title
+		// ("主要目标") is part of what each of its clauses says.
+		en := e.entries[i]
+		sc := scoredClause{i: i, bm25: s / max, cov: coverage(qu.concepts, en.withTitle)}
+		sc.verbatim, sc.all = verbatimShare(qu.fragments, en.withTitle, content)
 		sc.score = sc.bm25 + weightCoverage*sc.cov + weightVerbatim*sc.verbatim
 		out = append(out, sc)
 	}
@@ -149,13 +154,17 @@ func verbatimShare(frags []string, text string, content int) (float64, bool) {
 	return float64(found) / float64(content), all && found >= 2
 }
 
-// coverage is the weighted share of concepts some wording of which occurs in text.
+// coverage is the weighted share of the concepts that text mentions. A word
+// not found whole earns the share of its character pairs that are (网络覆盖 in
+// "5G网络全覆盖"), when that is at least half.
 func coverage(cs []concept, text string) float64 {
 	var got, total float64
 	for _, c := range cs {
 		total += c.weight
 		if containsAny(text, c.alts) {
 			got += c.weight
+		} else if p := bigramShare(c.surface, text); p >= 0.5 {
+			got += p * c.weight
 		}
 	}
 	if total == 0 {
@@ -193,8 +202,8 @@ func (e *Engine) rankUnits(qu question, scored []scoredClause) []rankedUnit {
 	}
 	out := make([]rankedUnit, 0, len(order))
 	for _, ru := range order {
-		ru.unitCov = coverage(qu.concepts, Normalize(ru.unit.Text()))
-		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov
+		ru.unitCov = coverage(qu.concepts, e.unitText[ru.unit])
+		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov + weightTitle*titleMatch(qu.fragments, e.unitTitle[ru.unit])
 		out = append(out, *ru)
 	}
 	sort.SliceStable(out, func(a, b int) bool {
@@ -306,6 +315,46 @@ func mergeSpans(s []Span) []Span {
 		out = append(out, sp)
 	}
 	return out
+}
+
+// titleMatch is the share of a title's characters that the question's
+// fragments repeat verbatim: 1 when someone asks for an article by its title
+// ("二〇三五年远景目标是什么" → 第3条 "二〇三五年远景目标。").
+func titleMatch(frags []string, title string) float64 {
+	total := 0
+	for _, r := range title {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			total++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	got := 0
+	for _, f := range frags {
+		if strings.Contains(title, f) {
+			got += utf8.RuneCountInString(f)
+		}
+	}
+	if got > total {
+		got = total
+	}
+	return float64(got) / float64(total)
+}
+
+// bigramShare is the share of w's adjacent character pairs found in text.
+func bigramShare(w, text string) float64 {
+	rs := []rune(w)
+	if len(rs) < 3 {
+		return 0
+	}
+	n := 0
+	for i := 0; i+1 < len(rs); i++ {
+		if strings.Contains(text, string(rs[i:i+2])) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(rs)-1)
 }
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
