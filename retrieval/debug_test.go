@@ -45,3 +45,25 @@ func trunc(s string) string {
 	}
 	return s
 }
+
+func TestDebugCheck(t *testing.T) {
+	qs := os.Getenv("PLANBOT_DEBUG_CHECK")
+	if qs == "" {
+		t.Skip()
+	}
+	doc, _ := Parse(seeds.Dongyang(), ParseOptions{SkipLines: 1, ClosingParagraphs: 1})
+	e, _ := New(context.Background(), []*Document{doc}, Options{CacheDir: t.TempDir()})
+	for _, q := range strings.Split(qs, "|") {
+		r, err := e.Check(context.Background(), q)
+		fmt.Printf("%s verbatim=%v err=%v locs=%d\n", q, r.Verbatim, err, len(r.Locations))
+		for _, l := range r.Locations {
+			fmt.Printf("  %s %q\n", l.Clause.Unit.Label(), l.Clause.Text[l.Marks[0].Start:l.Marks[0].End])
+		}
+		if r.Closest != nil {
+			fmt.Printf("  closest %s %q\n", r.Closest.Clause.Unit.Label(), r.Closest.Clause.Text[r.Closest.Marks[0].Start:r.Closest.Marks[0].End])
+			for _, d := range r.Diff {
+				fmt.Printf("    %+v\n", d)
+			}
+		}
+	}
+}

@@ -53,6 +53,7 @@ type Engine struct {
 	opt     Options
 	// Normalised title, and title plus full text, of each unit, for coverage.
 	unitTitle, unitText map[*Unit]string
+	folded              []folded // paragraphs folded for wording checks
 }
 
 // entry is one clause of one document as the engine sees it.
@@ -104,6 +105,7 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 			e.entries = append(e.entries, entry{doc: d, c: c, norm: n, withTitle: e.unitTitle[c.Unit] + "\n" + n})
 		}
 	}
+	e.folded = foldParagraphs(docs)
 	if err := e.buildIndex(ctx); err != nil {
 		seg.Close()
 		return nil, fmt.Errorf("new engine: %w", err)

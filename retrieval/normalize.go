@@ -62,19 +62,20 @@ func isCNDigit(r rune) bool {
 }
 
 // canonical folds text for wording checks: Normalize, then drop whitespace and
-// map quotation marks and dashes to one representative each ("，" and
-// "," or "；" and ";" are already equal after Normalize). It returns the folded runes and, for each, the
+// quotation marks (people quote a phrase with or without the plan's “”), and
+// map dashes to one representative ("，" and "," or "；" and ";" are already
+// equal after Normalize). It returns the folded runes and, for each, the
 // index of the rune of s it came from.
 func canonical(s string) ([]rune, []int) {
 	src := []rune(Normalize(s))
 	out := make([]rune, 0, len(src))
 	idx := make([]int, 0, len(src))
 	for i, r := range src {
-		if unicode.IsSpace(r) {
+		if unicode.IsSpace(r) || quoteMarks[r] {
 			continue
 		}
-		if p, ok := punctClass[r]; ok {
-			r = p
+		if r == '—' || r == '―' {
+			r = '-'
 		}
 		out = append(out, r)
 		idx = append(idx, i)
@@ -82,10 +83,7 @@ func canonical(s string) ([]rune, []int) {
 	return out, idx
 }
 
-var punctClass = map[rune]rune{
-	'︰': ':', '“': '"', '”': '"', '‘': '\'', '’': '\'', '「': '"', '」': '"', '『': '"', '』': '"',
-	'—': '-', '―': '-',
-}
+var quoteMarks = map[rune]bool{'“': true, '”': true, '"': true, '‘': true, '’': true, '\'': true, '「': true, '」': true, '『': true, '』': true}
 
 // runeOffsets returns the byte offset of each rune of s, plus len(s) at the end.
 func runeOffsets(s string) []int {

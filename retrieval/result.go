@@ -39,8 +39,10 @@ type CheckResult struct {
 	Phrase    string
 	Verbatim  bool
 	Locations []Quote // every clause containing the phrase, marks on the occurrence
-	Closest   *Quote  // when not verbatim: the nearest clause, marks on the aligned part
-	Diff      []DiffOp
+	// Titles lists the units whose title (or chapter title) contains the phrase.
+	Titles  []TitleMatch
+	Closest *Quote // when not verbatim: the nearest clause, marks on the aligned part
+	Diff    []DiffOp
 }
 
 // DiffOp is one step of the alignment between the phrase and the closest clause
@@ -49,4 +51,12 @@ type DiffOp struct {
 	Equal  bool
 	Phrase string
 	Plan   string
+}
+
+// TitleMatch is an occurrence of a checked phrase in a unit's title; Marks are
+// byte ranges of Unit.Title.
+type TitleMatch struct {
+	Doc   *Document
+	Unit  *Unit
+	Marks []Span
 }
