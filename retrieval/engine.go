@@ -54,6 +54,7 @@ type Engine struct {
 	// Normalised title, and title plus full text, of each unit, for coverage.
 	unitTitle, unitText map[*Unit]string
 	folded              []folded // paragraphs folded for wording checks
+	vocab               map[string]bool // every word the segmenter cuts from the plans
 }
 
 // entry is one clause of one document as the engine sees it.
@@ -106,6 +107,12 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 		}
 	}
 	e.folded = foldParagraphs(docs)
+	e.vocab = map[string]bool{}
+	for _, t := range e.unitText {
+		for _, tok := range seg.Tokens(t) {
+			e.vocab[tok.Term] = true
+		}
+	}
 	if err := e.buildIndex(ctx); err != nil {
 		seg.Close()
 		return nil, fmt.Errorf("new engine: %w", err)

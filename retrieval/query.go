@@ -28,6 +28,18 @@ type question struct {
 
 var articleRef = regexp.MustCompile(`^\s*第?\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条\s*$|第\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条`)
 
+// blankANotA reads the "A不A" question form (难不难, 好不好, 能不能), which asks
+// whether A, as A: "不A" becomes spaces, keeping the rune count.
+func blankANotA(s string) string {
+	rs := []rune(s)
+	for i := 0; i+2 < len(rs); i++ {
+		if (rs[i+1] == '不' || rs[i+1] == '没') && rs[i] == rs[i+2] && unicode.Is(unicode.Han, rs[i]) {
+			rs[i+1], rs[i+2] = ' ', ' '
+		}
+	}
+	return string(rs)
+}
+
 // analyse validates and reads a question: normalisation, article references,
 // synonyms, filler removal and concept weights.
 func (e *Engine) analyse(q string) (question, error) {
@@ -41,7 +53,7 @@ func (e *Engine) analyse(q string) (question, error) {
 	if strings.IndexFunc(norm, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
 		return question{}, ErrEmptyQuery
 	}
-	qu := question{norm: norm}
+	qu := question{norm: blankANotA(norm)}
 	if m := articleRef.FindStringSubmatch(norm); m != nil {
 		num := m[1] + m[2]
 		n, err := strconv.Atoi(num)
@@ -73,7 +85,8 @@ func (e *Engine) readConcepts(qu *question) {
 	}
 	last, seen := -1, map[string]bool{}
 	for _, w := range words {
-		if e.isFiller(w.Term) {
+		w.Term = e.trimFillers(w.Term)
+		if w.Term == "" {
 			flush()
 			continue
 		}
@@ -96,6 +109,35 @@ func (e *Engine) readConcepts(qu *question) {
 	for i := range qu.concepts {
 		qu.concepts[i].weight = e.weigh(qu.concepts[i])
 	}
+}
+
+// trimFillers returns "" for a filler. A word the plan never uses that starts
+// or ends with a filler is the filler glued to a content word by the cut
+// (会通 in 东阳会通轻轨吗, 不难 in 看病难不难): the filler is trimmed off.
+func (e *Engine) trimFillers(w string) string {
+	if e.isFiller(w) {
+		return ""
+	}
+	if e.vocab[w] {
+		return w
+	}
+	for changed := true; changed && w != ""; {
+		changed = false
+		for _, f := range e.lex.Fillers {
+			if len(f) < len(w) && strings.HasPrefix(w, f) {
+				w, changed = w[len(f):], true
+			} else if len(f) < len(w) && strings.HasSuffix(w, f) {
+				w, changed = w[:len(w)-len(f)], true
+			}
+			if changed {
+				break
+			}
+		}
+	}
+	if e.isFiller(w) {
+		return ""
+	}
+	return w
 }
 
 func (e *Engine) isFiller(w string) bool {

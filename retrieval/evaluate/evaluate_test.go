@@ -3,6 +3,7 @@ package evaluate_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"planbot/retrieval"
@@ -33,5 +34,22 @@ func TestDevSetGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Write(os.Stdout)
+	var out strings.Builder
+	r.Write(&out)
+	t.Log("\n" + out.String())
+	for _, g := range []struct {
+		name      string
+		got, want float64
+		atMost    bool
+	}{
+		{"hit@1", r.HitAt1, 0.95, false},
+		{"hit@3", r.HitAt3, 0.98, false},
+		{"must@3", r.MustAt3, 0.97, false},
+		{"false_abstain", r.FalseAbstain, 0.02, true},
+		{"oos_abstain", r.OOSAbstain, 1.0, false},
+	} {
+		if g.atMost && g.got > g.want || !g.atMost && g.got < g.want {
+			t.Errorf("%s = %.3f, gate is %s %.2f", g.name, g.got, map[bool]string{true: "≤", false: "≥"}[g.atMost], g.want)
+		}
+	}
 }
