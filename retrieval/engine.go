@@ -53,7 +53,7 @@ type Engine struct {
 	opt     Options
 	// Normalised title, and title plus full text, of each unit, for coverage.
 	unitTitle, unitText map[*Unit]string
-	folded              []folded // paragraphs folded for wording checks
+	folded              []folded        // paragraphs folded for wording checks
 	vocab               map[string]bool // every word the segmenter cuts from the plans
 }
 
