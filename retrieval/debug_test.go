@@ -22,7 +22,7 @@ func TestDebugQuery(t *testing.T) {
 	}
 	for _, q := range strings.Split(qs, "|") {
 		qu, _ := e.analyse(q)
-		fmt.Printf("Q %s norm=%s frags=%q\n", q, qu.norm, qu.fragments)
+		fmt.Printf("Q %s norm=%s frags=%v\n", q, qu.norm, qu.fragments)
 		for _, c := range qu.concepts {
 			fmt.Printf("  concept %s %v w=%.2f\n", c.surface, c.alts, c.weight)
 		}
@@ -33,7 +33,7 @@ func TestDebugQuery(t *testing.T) {
 				break
 			}
 			c := u.clauses[0]
-			fmt.Printf("  %s score=%.2f unitCov=%.2f title=%.2f | bm=%.2f cov=%.2f verb=%.2f all=%v %s\n", u.unit.Key, u.score, u.unitCov, coverage(qu.concepts, e.unitTitle[u.unit]), c.bm25, c.cov, c.verbatim, c.all, trunc(e.entries[c.i].c.Text))
+			fmt.Printf("  %s score=%.2f unitCov=%.2f title=%.2f | bm=%.2f cov=%.2f verb=%.2f all=%v %s\n", u.unit.Key, u.score, u.unitCov, titleMatch(qu.fragments, u.idx, e.unitTitle[u.idx]), c.bm25, c.cov, c.verbatim, c.all, trunc(e.entries[c.i].c.Text))
 		}
 	}
 }

@@ -52,9 +52,12 @@ type Engine struct {
 	lex     Lexicon
 	opt     Options
 	// Normalised title, and title plus full text, of each unit, for coverage.
-	unitTitle, unitText map[*Unit]string
+	unitTitle           []string // normalised title of each unit
 	folded              []folded        // paragraphs folded for wording checks
 	vocab               map[string]bool // every word the segmenter cuts from the plans
+	grams               gramIndex
+	units               []*Unit  // every unit of every document
+	unitMask            []bitset // per unit: its clauses
 }
 
 // entry is one clause of one document as the engine sees it.
@@ -62,8 +65,7 @@ type entry struct {
 	doc  *Document
 	c    *Clause
 	norm string // Normalize(c.Text)
-	// withTitle is the unit's title, a newline and norm: the clause in context.
-	withTitle string
+	unit int // index in Engine.units
 }
 
 // New loads the segmenter, adds the documents' own terms to it, and indexes
@@ -94,21 +96,15 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 		return nil, fmt.Errorf("new engine: %w", err)
 	}
 	e.seg = seg
-	e.unitTitle, e.unitText = map[*Unit]string{}, map[*Unit]string{}
-	for _, d := range docs {
-		for _, u := range d.Units {
-			e.unitTitle[u] = Normalize(u.Title)
-			e.unitText[u] = Normalize(u.Title + "\n" + u.Text())
-		}
-		for i := range d.Clauses {
-			c := &d.Clauses[i]
-			n := Normalize(c.Text)
-			e.entries = append(e.entries, entry{doc: d, c: c, norm: n, withTitle: e.unitTitle[c.Unit] + "\n" + n})
-		}
-	}
+	e.indexUnits()
 	e.folded = foldParagraphs(docs)
 	e.vocab = map[string]bool{}
-	for _, t := range e.unitText {
+	for _, en := range e.entries {
+		for _, tok := range seg.Tokens(en.norm) {
+			e.vocab[tok.Term] = true
+		}
+	}
+	for _, t := range e.unitTitle {
 		for _, tok := range seg.Tokens(t) {
 			e.vocab[tok.Term] = true
 		}
@@ -118,6 +114,31 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 		return nil, fmt.Errorf("new engine: %w", err)
 	}
 	return e, nil
+}
+
+// indexUnits lists units and clauses with their normalised texts, and builds
+// the character-pair index used to find which clauses mention a word.
+func (e *Engine) indexUnits() {
+	unitOf := map[*Unit]int{}
+	for _, d := range e.docs {
+		for _, u := range d.Units {
+			unitOf[u] = len(e.units)
+			e.units = append(e.units, u)
+			e.unitTitle = append(e.unitTitle, Normalize(u.Title))
+		}
+		for i := range d.Clauses {
+			c := &d.Clauses[i]
+			e.entries = append(e.entries, entry{doc: d, c: c, norm: Normalize(c.Text), unit: unitOf[c.Unit]})
+		}
+	}
+	e.unitMask = make([]bitset, len(e.units))
+	for i := range e.unitMask {
+		e.unitMask[i] = newBitset(len(e.entries))
+	}
+	for i, en := range e.entries {
+		e.unitMask[en.unit].set(i)
+	}
+	e.grams = newGramIndex(e.entries)
 }
 
 // Documents lists the loaded plans.
@@ -179,7 +200,7 @@ func (e *Engine) buildIndex(ctx context.Context) error {
 		doc := map[string]interface{}{
 			fieldWords:   en.norm,
 			fieldBigrams: en.norm,
-			fieldTitle:   Normalize(u.Title + " " + u.ChapterTitle),
+			fieldTitle:   e.unitTitle[en.unit] + " " + Normalize(u.ChapterTitle),
 		}
 		if err := b.Index(strconv.Itoa(i), doc); err != nil {
 			idx.Close()

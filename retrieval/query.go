@@ -15,13 +15,24 @@ type concept struct {
 	surface string   // as asked (normalised)
 	alts    []string // surface first, then the official terms it stands for
 	weight  float64  // rarer in the plan = more telling
+	bits    bitset   // clauses mentioning some wording
+	inTitle []bool   // per unit: its title mentions some wording
+	pairs   []bitset // clauses holding each character pair of a long surface, for partial credit
+}
+
+// fragment is a run of content words as typed, a candidate for verbatim match.
+type fragment struct {
+	text    string
+	runes   int
+	bits    bitset // clauses containing it
+	inTitle []bool
 }
 
 // question is a question read for searching.
 type question struct {
 	norm      string
 	concepts  []concept
-	fragments []string // maximal runs of content words, as typed: verbatim candidates
+	fragments []fragment // maximal runs of content words, as typed: verbatim candidates
 	article   int      // > 0 when the question names an article (第12条)
 	articleOK bool     // the named article exists
 }
@@ -79,7 +90,8 @@ func (e *Engine) readConcepts(qu *question) {
 	var frag strings.Builder
 	flush := func() {
 		if frag.Len() > 0 {
-			qu.fragments = append(qu.fragments, frag.String())
+			f := frag.String()
+			qu.fragments = append(qu.fragments, fragment{text: f, runes: utf8.RuneCountInString(f), bits: e.containing(f), inTitle: e.titlesWith([]string{f})})
 			frag.Reset()
 		}
 	}
@@ -107,7 +119,7 @@ func (e *Engine) readConcepts(qu *question) {
 	}
 	flush()
 	for i := range qu.concepts {
-		qu.concepts[i].weight = e.weigh(qu.concepts[i])
+		e.locate(&qu.concepts[i])
 	}
 }
 
@@ -201,31 +213,42 @@ func (e *Engine) synonymSpans(norm string) synSpans {
 	return out
 }
 
-// weigh is an inverse document frequency over clauses: a concept found in few
-// clauses says more about what the question wants. A concept the plan never
-// mentions weighs most, which is what makes off-topic questions abstain.
-// Single Chinese characters say little on their own.
-func (e *Engine) weigh(c concept) float64 {
-	df := 0
-	for i := range e.entries {
-		if containsAny(e.entries[i].norm, c.alts) {
-			df++
+// locate finds the clauses and titles that mention a concept and weighs it by
+// inverse document frequency over clauses: a concept found in few clauses says
+// more about what the question wants. A concept the plan never mentions weighs
+// most, which is what makes off-topic questions abstain. Single Chinese
+// characters say little on their own.
+func (e *Engine) locate(c *concept) {
+	c.bits = newBitset(len(e.entries))
+	for _, a := range c.alts {
+		for w, x := range e.containing(a) {
+			c.bits[w] |= x
 		}
 	}
-	w := math.Log(1 + float64(len(e.entries))/float64(df+1))
-	if r, _ := utf8.DecodeRuneInString(c.surface); utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
-		w *= 0.3
+	c.inTitle = e.titlesWith(c.alts)
+	if rs := []rune(c.surface); len(rs) >= 3 && c.bits.count() == 0 {
+		for k := 0; k+1 < len(rs); k++ {
+			c.pairs = append(c.pairs, e.grams.grams[string(rs[k:k+2])]) // nil when absent
+		}
 	}
-	return w
+	c.weight = math.Log(1 + float64(len(e.entries))/float64(c.bits.count()+1))
+	if r, _ := utf8.DecodeRuneInString(c.surface); utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
+		c.weight *= 0.3
+	}
 }
 
-func containsAny(s string, alts []string) bool {
-	for _, a := range alts {
-		if strings.Contains(s, a) {
-			return true
+// titlesWith marks the units whose normalised title contains one of alts.
+func (e *Engine) titlesWith(alts []string) []bool {
+	out := make([]bool, len(e.units))
+	for u, t := range e.unitTitle {
+		for _, a := range alts {
+			if strings.Contains(t, a) {
+				out[u] = true
+				break
+			}
 		}
 	}
-	return false
+	return out
 }
 
 // searchText is what goes to bleve: every wording of every concept.

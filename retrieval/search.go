@@ -96,26 +96,24 @@ func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, e
 		i, _ := strconv.Atoi(h.ID)
 		seen[i] = h.Score
 	}
-	for i := range e.entries {
-		if _, ok := seen[i]; !ok && e.holdsFragment(qu, e.entries[i].norm) {
-			seen[i] = 0
+	for _, f := range qu.fragments {
+		if f.runes < 2 {
+			continue
+		}
+		for i := range e.entries {
+			if _, ok := seen[i]; !ok && f.bits.has(i) {
+				seen[i] = 0
+			}
 		}
 	}
 	max := sr.MaxScore
 	if max <= 0 {
 		max = 1
 	}
-	content := 0
-	for _, f := range qu.fragments {
-		content += utf8.RuneCountInString(f)
-	}
 	out := make([]scoredClause, 0, len(seen))
 	for i, s := range seen {
-		// A clause is read with its unit's title: "目标" in 第5条's title
-		// ("主要目标") is part of what each of its clauses says.
-		en := e.entries[i]
-		sc := scoredClause{i: i, bm25: s / max, cov: coverage(qu.concepts, en.withTitle)}
-		sc.verbatim, sc.all = verbatimShare(qu.fragments, en.withTitle, content)
+		sc := scoredClause{i: i, bm25: s / max, cov: e.clauseCoverage(qu, i)}
+		sc.verbatim, sc.all = e.verbatimShare(qu, i)
 		sc.score = sc.bm25 + weightCoverage*sc.cov + weightVerbatim*sc.verbatim
 		out = append(out, sc)
 	}
@@ -128,43 +126,65 @@ func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, e
 	return out, nil
 }
 
-func (e *Engine) holdsFragment(qu question, norm string) bool {
-	for _, f := range qu.fragments {
-		if utf8.RuneCountInString(f) >= 2 && strings.Contains(norm, f) {
-			return true
-		}
-	}
-	return false
-}
-
 // verbatimShare is the share of the question's content (in runes) made of
-// fragments found letter for letter in text, and whether all of them are.
-func verbatimShare(frags []string, text string, content int) (float64, bool) {
-	if content == 0 {
-		return 0, false
-	}
-	found, all := 0, true
-	for _, f := range frags {
-		if strings.Contains(text, f) {
-			found += utf8.RuneCountInString(f)
+// fragments found letter for letter in clause i or its unit's title, and
+// whether all of them are.
+func (e *Engine) verbatimShare(qu question, i int) (float64, bool) {
+	u := e.entries[i].unit
+	content, found, all := 0, 0, true
+	for _, f := range qu.fragments {
+		content += f.runes
+		if f.bits.has(i) || f.inTitle[u] {
+			found += f.runes
 		} else {
 			all = false
 		}
 	}
+	if content == 0 {
+		return 0, false
+	}
 	return float64(found) / float64(content), all && found >= 2
 }
 
-// coverage is the weighted share of the concepts that text mentions. A word
-// not found whole earns the share of its character pairs that are (网络覆盖 in
+// clauseCoverage is the weighted share of the question's concepts that clause
+// i mentions, reading the clause with its unit's title: "目标" in 第5条's title
+// ("主要目标") is part of what each of its clauses says. A word not found
+// whole earns the share of its character pairs that are (网络覆盖 in
 // "5G网络全覆盖"), when that is at least half.
-func coverage(cs []concept, text string) float64 {
+func (e *Engine) clauseCoverage(qu question, i int) float64 {
+	u := e.entries[i].unit
+	return coverage(qu.concepts, func(c *concept) bool { return c.bits.has(i) || c.inTitle[u] },
+		func(p bitset) bool { return p.has(i) })
+}
+
+// unitCoverage is the same over a whole unit: concepts may be spread over its
+// clauses.
+func (e *Engine) unitCoverage(qu question, u int) float64 {
+	m := e.unitMask[u]
+	return coverage(qu.concepts, func(c *concept) bool { return c.bits.intersects(m) || c.inTitle[u] },
+		func(p bitset) bool { return p != nil && p.intersects(m) })
+}
+
+func coverage(cs []concept, mentions func(*concept) bool, hasPair func(bitset) bool) float64 {
 	var got, total float64
-	for _, c := range cs {
+	for k := range cs {
+		c := &cs[k]
 		total += c.weight
-		if containsAny(text, c.alts) {
+		if mentions(c) {
 			got += c.weight
-		} else if p := bigramShare(c.surface, text); p >= 0.5 {
-			got += p * c.weight
+			continue
+		}
+		if len(c.pairs) == 0 {
+			continue
+		}
+		n := 0
+		for _, p := range c.pairs {
+			if hasPair(p) {
+				n++
+			}
+		}
+		if share := float64(n) / float64(len(c.pairs)); share >= 0.5 {
+			got += share * c.weight
 		}
 	}
 	if total == 0 {
@@ -176,6 +196,7 @@ func coverage(cs []concept, text string) float64 {
 // rankedUnit is a unit with its scored clauses, best first.
 type rankedUnit struct {
 	unit    *Unit
+	idx     int // index in Engine.units
 	doc     *Document
 	clauses []scoredClause
 	unitCov float64
@@ -193,7 +214,7 @@ func (e *Engine) rankUnits(qu question, scored []scoredClause) []rankedUnit {
 		en := e.entries[sc.i]
 		ru := byUnit[en.c.Unit]
 		if ru == nil {
-			ru = &rankedUnit{unit: en.c.Unit, doc: en.doc}
+			ru = &rankedUnit{unit: en.c.Unit, idx: en.unit, doc: en.doc}
 			byUnit[en.c.Unit] = ru
 			order = append(order, ru)
 		}
@@ -202,8 +223,8 @@ func (e *Engine) rankUnits(qu question, scored []scoredClause) []rankedUnit {
 	}
 	out := make([]rankedUnit, 0, len(order))
 	for _, ru := range order {
-		ru.unitCov = coverage(qu.concepts, e.unitText[ru.unit])
-		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov + weightTitle*titleMatch(qu.fragments, e.unitTitle[ru.unit])
+		ru.unitCov = e.unitCoverage(qu, ru.idx)
+		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov + weightTitle*titleMatch(qu.fragments, ru.idx, e.unitTitle[ru.idx])
 		out = append(out, *ru)
 	}
 	sort.SliceStable(out, func(a, b int) bool {
@@ -320,7 +341,7 @@ func mergeSpans(s []Span) []Span {
 // titleMatch is the share of a title's characters that the question's
 // fragments repeat verbatim: 1 when someone asks for an article by its title
 // ("二〇三五年远景目标是什么" → 第3条 "二〇三五年远景目标。").
-func titleMatch(frags []string, title string) float64 {
+func titleMatch(frags []fragment, u int, title string) float64 {
 	total := 0
 	for _, r := range title {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
@@ -332,29 +353,14 @@ func titleMatch(frags []string, title string) float64 {
 	}
 	got := 0
 	for _, f := range frags {
-		if strings.Contains(title, f) {
-			got += utf8.RuneCountInString(f)
+		if f.inTitle[u] {
+			got += f.runes
 		}
 	}
 	if got > total {
 		got = total
 	}
 	return float64(got) / float64(total)
-}
-
-// bigramShare is the share of w's adjacent character pairs found in text.
-func bigramShare(w, text string) float64 {
-	rs := []rune(w)
-	if len(rs) < 3 {
-		return 0
-	}
-	n := 0
-	for i := 0; i+1 < len(rs); i++ {
-		if strings.Contains(text, string(rs[i:i+2])) {
-			n++
-		}
-	}
-	return float64(n) / float64(len(rs)-1)
 }
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

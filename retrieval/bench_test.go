@@ -1,0 +1,72 @@
+package retrieval
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"planbot/seeds"
+)
+
+var benchQuestions = []string{
+	"东阳十四五期间地区生产总值的目标是多少？", "人均预期寿命要达到多少岁", "东阳会通轻轨吗",
+	"“三线一单”在哪一条", "看病的医疗卫生服务圈是多少分钟", "电信诈骗怎么打击", "5G网络覆盖",
+	"明天东阳天气怎么样", "第12条", "横店影视产业以后怎么发展",
+}
+
+// BenchmarkSearch is one question through normalisation, bleve and ranking.
+func BenchmarkSearch(b *testing.B) {
+	e := sharedEngine(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := e.Search(ctx, benchQuestions[i%len(benchQuestions)], 3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheck is one wording check that is not verbatim (the slow path).
+func BenchmarkCheck(b *testing.B) {
+	e := sharedEngine(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := e.Check(ctx, "打造全国最强的影视产业基地"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIndexBuild re-indexes the plan with an already loaded segmenter.
+func BenchmarkIndexBuild(b *testing.B) {
+	e := sharedEngine(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		e2 := *e
+		if err := e2.buildIndex(ctx); err != nil {
+			b.Fatal(err)
+		}
+		e2.idx.Close()
+	}
+}
+
+// BenchmarkStartup is parse + dictionaries + index: what a process pays
+// before it can answer.
+func BenchmarkStartup(b *testing.B) {
+	dir := b.TempDir()
+	ctx := context.Background()
+	for b.Loop() {
+		d, err := Parse(seeds.Dongyang(), ParseOptions{SkipLines: 1, ClosingParagraphs: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e, err := New(ctx, []*Document{d}, Options{CacheDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.Close()
+	}
+	_ = os.RemoveAll(dir)
+}
