@@ -2,8 +2,12 @@ package retrieval
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"planbot/seeds"
 )
@@ -69,4 +73,41 @@ func BenchmarkStartup(b *testing.B) {
 		e.Close()
 	}
 	_ = os.RemoveAll(dir)
+}
+
+// BenchmarkSearchMedian runs the dev questions and reports the median and
+// 90th-percentile time of one question, the figure the README quotes.
+func BenchmarkSearchMedian(b *testing.B) {
+	e := sharedEngine(b)
+	ctx := context.Background()
+	qs := devQuestions(b)
+	var times []time.Duration
+	for b.Loop() {
+		for _, q := range qs {
+			t0 := time.Now()
+			if _, err := e.Search(ctx, q, 3); err != nil {
+				b.Fatal(err)
+			}
+			times = append(times, time.Since(t0))
+		}
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "µs-median")
+	b.ReportMetric(float64(times[len(times)*9/10].Microseconds()), "µs-p90")
+}
+
+func devQuestions(b *testing.B) []string {
+	f, err := os.ReadFile("testdata/dev.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for _, line := range strings.Split(strings.TrimSpace(string(f)), "\n") {
+		var c struct{ Q string }
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			b.Fatal(err)
+		}
+		qs = append(qs, c.Q)
+	}
+	return qs
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -49,6 +50,7 @@ type Engine struct {
 	entries []entry
 	seg     *jieba.Segmenter
 	idx     bleve.Index
+	bigrams analysis.Analyzer // the index's bigram analyzer, for building queries
 	lex     Lexicon
 	opt     Options
 	// Normalised title, and title plus full text, of each unit, for coverage.
@@ -212,5 +214,8 @@ func (e *Engine) buildIndex(ctx context.Context) error {
 		return fmt.Errorf("index batch: %w", err)
 	}
 	e.idx = idx
+	if e.bigrams = idx.Mapping().AnalyzerNamed(cjk.AnalyzerName); e.bigrams == nil {
+		return errors.New("no bigram analyzer")
+	}
 	return nil
 }

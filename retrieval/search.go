@@ -76,15 +76,7 @@ type scoredClause struct {
 
 // candidates fetches clauses from bleve and scores each one.
 func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, error) {
-	text := qu.searchText()
-	words := bleve.NewMatchQuery(text)
-	words.SetField(fieldWords)
-	bigrams := bleve.NewMatchQuery(text)
-	bigrams.SetField(fieldBigrams)
-	title := bleve.NewMatchQuery(text)
-	title.SetField(fieldTitle)
-	title.SetBoost(titleBoost)
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery([]query.Query{words, bigrams, title}), candidates, 0, false)
+	req := bleve.NewSearchRequestOptions(e.buildQuery(qu.searchText()), candidates, 0, false)
 	sr, err := e.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
@@ -124,6 +116,37 @@ func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, e
 		return out[a].i < out[b].i
 	})
 	return out, nil
+}
+
+// buildQuery turns the question's wordings into term queries on the word,
+// bigram and title fields. The text is cut once here with the segmenter and
+// once with the bigram analyzer; user text never reaches a query parser, so
+// ":" "+" "-" and quotes are just characters.
+func (e *Engine) buildQuery(text string) query.Query {
+	var qs []query.Query
+	seen := map[string]bool{}
+	for _, t := range e.seg.Tokens(text) {
+		if seen[t.Term] {
+			continue
+		}
+		seen[t.Term] = true
+		w := query.NewTermQuery(t.Term)
+		w.SetField(fieldWords)
+		ti := query.NewTermQuery(t.Term)
+		ti.SetField(fieldTitle)
+		ti.SetBoost(titleBoost)
+		qs = append(qs, w, ti)
+	}
+	seen = map[string]bool{}
+	for _, t := range e.bigrams.Analyze([]byte(text)) {
+		if term := string(t.Term); !seen[term] {
+			seen[term] = true
+			b := query.NewTermQuery(term)
+			b.SetField(fieldBigrams)
+			qs = append(qs, b)
+		}
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // verbatimShare is the share of the question's content (in runes) made of
@@ -290,14 +313,16 @@ func (e *Engine) articleResult(res Result, qu question) Result {
 // marks finds the question's wordings in a clause. norm is Normalize(text),
 // rune-aligned with text, so rune positions carry over to byte offsets of text.
 func marks(qu question, text, norm string) []Span {
-	offs := runeOffsets(text)
-	runeAt := make(map[int]int, len(norm)) // byte offset in norm → rune index
-	n := 0
-	for b := range norm {
-		runeAt[b] = n
-		n++
+	// toText maps a byte offset of norm to the byte offset of the same rune in
+	// text (Normalize keeps runes aligned, not bytes).
+	toText := make([]int, len(norm)+1)
+	tb := 0
+	for nb := range norm {
+		toText[nb] = tb
+		_, size := utf8.DecodeRuneInString(text[tb:])
+		tb += size
 	}
-	runeAt[len(norm)] = n
+	toText[len(norm)] = len(text)
 	var spans []Span
 	for _, c := range qu.concepts {
 		for _, a := range c.alts {
@@ -312,7 +337,7 @@ func marks(qu question, text, norm string) []Span {
 				}
 				i += off
 				off = i + len(a)
-				spans = append(spans, Span{offs[runeAt[i]], offs[runeAt[off]]})
+				spans = append(spans, Span{toText[i], toText[off]})
 			}
 		}
 	}
