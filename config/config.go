@@ -85,7 +85,7 @@ var ErrInvalid = errors.New("invalid configuration")
 
 // Input is what Load reads from: an optional YAML file (empty: none; a missing
 // named file is an error), the environment as os.Environ() lists it, and parsed
-// flags whose names are the keys (flags not set on the command line are ignored).
+// flags named by FlagName (flags not set on the command line are ignored).
 type Input struct {
 	File  string
 	Env   []string
@@ -127,13 +127,20 @@ func Load(in Input) (Config, error) {
 	}
 	if in.Flags != nil {
 		in.Flags.Visit(func(f *pflag.Flag) {
-			if _, known := defaults[f.Name]; known {
-				v.Set(f.Name, f.Value.String())
-				src[f.Name] = FromFlag
+			for k := range defaults {
+				if FlagName(k) == f.Name {
+					v.Set(k, f.Value.String())
+					src[k] = FromFlag
+				}
 			}
 		})
 	}
 	return decode(v, src)
+}
+
+// FlagName is the command-line flag that sets key (log.format → --log-format).
+func FlagName(key string) string {
+	return strings.NewReplacer(".", "-", "_", "-").Replace(key)
 }
 
 // EnvName is the environment variable that sets key.

@@ -54,12 +54,12 @@ type Engine struct {
 	lex     Lexicon
 	opt     Options
 	// Normalised title, and title plus full text, of each unit, for coverage.
-	unitTitle           []string // normalised title of each unit
-	folded              []folded        // paragraphs folded for wording checks
-	vocab               map[string]bool // every word the segmenter cuts from the plans
-	grams               gramIndex
-	units               []*Unit  // every unit of every document
-	unitMask            []bitset // per unit: its clauses
+	unitTitle []string        // normalised title of each unit
+	folded    []folded        // paragraphs folded for wording checks
+	vocab     map[string]bool // every word the segmenter cuts from the plans
+	grams     gramIndex
+	units     []*Unit  // every unit of every document
+	unitMask  []bitset // per unit: its clauses
 }
 
 // entry is one clause of one document as the engine sees it.
@@ -67,7 +67,7 @@ type entry struct {
 	doc  *Document
 	c    *Clause
 	norm string // Normalize(c.Text)
-	unit int // index in Engine.units
+	unit int    // index in Engine.units
 }
 
 // New loads the segmenter, adds the documents' own terms to it, and indexes

@@ -33,8 +33,8 @@ type question struct {
 	norm      string
 	concepts  []concept
 	fragments []fragment // maximal runs of content words, as typed: verbatim candidates
-	article   int      // > 0 when the question names an article (第12条)
-	articleOK bool     // the named article exists
+	article   int        // > 0 when the question names an article (第12条)
+	articleOK bool       // the named article exists
 }
 
 var articleRef = regexp.MustCompile(`^\s*第?\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条\s*$|第\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条`)

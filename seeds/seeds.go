@@ -17,18 +17,25 @@ func Dongyang() []byte {
 }
 
 // Plan describes one embedded document: a short name used in answers when several
-// plans are loaded, and where its text came from.
+// plans are loaded, where its text came from, and the layout facts the parser
+// needs (how many leading lines are page residue, how many final paragraphs
+// are the closing rather than part of the last article).
 type Plan struct {
-	Name   string
-	Source string
-	Text   []byte
+	Name              string
+	Source            string
+	Text              []byte
+	SkipLines         int
+	ClosingParagraphs int
 }
 
 // All lists every embedded plan. Adding a second plan is a new file plus an entry here.
 func All() []Plan {
 	return []Plan{{
 		Name:   "东阳十四五建议",
-		Source: "中共东阳市委十五届九次全会2021年1月15日通过；文本转自网易新闻转载的全文",
+		Source: "中共东阳市委十五届九次全会2021年1月15日通过；文本录自网易新闻转载的全文",
 		Text:   Dongyang(),
+		// "打开网易新闻 查看更多图片" is residue of the page the text was copied from.
+		SkipLines:         1,
+		ClosingParagraphs: 1,
 	}}
 }
