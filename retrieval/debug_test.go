@@ -16,7 +16,7 @@ func TestDebugQuery(t *testing.T) {
 		t.Skip()
 	}
 	doc, _ := Parse(seeds.Dongyang(), ParseOptions{SkipLines: 1, ClosingParagraphs: 1})
-	e, err := New(context.Background(), []*Document{doc}, Options{CacheDir: t.TempDir()})
+	e, err := New(context.Background(), []*Document{doc}, Options{CacheDir: t.TempDir(), DictDir: os.Getenv("PLANBOT_DEBUG_DICT")})
 	if err != nil {
 		t.Fatal(err)
 	}

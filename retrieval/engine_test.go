@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"sync"
@@ -239,4 +240,21 @@ func TestCheck(t *testing.T) {
 	if _, err := e.Check(ctx, strings.Repeat("长", MaxCheckRunes+1)); err != ErrTooLong {
 		t.Errorf("overlong phrase: %v", err)
 	}
+}
+
+func loadQuestions(t testing.TB, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var c struct{ Q string }
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, c.Q)
+	}
+	return qs
 }

@@ -17,12 +17,17 @@ var (
 	fillersFile string
 	//go:embed lexicon/terms.txt
 	termsFile string
+	//go:embed lexicon/hints.txt
+	hintsFile string
 )
 
 // Lexicon is the data that bridges how people ask to how the plan is written.
 type Lexicon struct {
 	// Synonyms maps a colloquial term (normalised) to official terms of the plan.
 	Synonyms map[string][]string
+	// Hints map phrasings of what kind of passage is wanted to terms of the
+	// plan; they rank but do not count as content for abstention.
+	Hints map[string][]string
 	// Fillers are question words and other content-free words, longest first.
 	Fillers []string
 	// Terms are dictionary words for the segmenter.
@@ -39,7 +44,11 @@ func DefaultLexicon() (Lexicon, error) {
 	sort.SliceStable(fillers, func(i, j int) bool {
 		return utf8.RuneCountInString(fillers[i]) > utf8.RuneCountInString(fillers[j])
 	})
-	return Lexicon{Synonyms: syn, Fillers: fillers, Terms: dataLines(termsFile)}, nil
+	hints, err := parseSynonyms(hintsFile)
+	if err != nil {
+		return Lexicon{}, fmt.Errorf("hints: %w", err)
+	}
+	return Lexicon{Synonyms: syn, Hints: hints, Fillers: fillers, Terms: dataLines(termsFile)}, nil
 }
 
 func dataLines(s string) []string {

@@ -21,10 +21,12 @@ func TestLexiconEntriesOccurInThePlan(t *testing.T) {
 	if len(lex.Synonyms) < 40 {
 		t.Errorf("only %d synonyms", len(lex.Synonyms))
 	}
-	for from, targets := range lex.Synonyms {
-		for _, to := range targets {
-			if !strings.Contains(text, to) {
-				t.Errorf("synonym %s → %s: %q is not in the plan", from, to, to)
+	for name, table := range map[string]map[string][]string{"synonym": lex.Synonyms, "hint": lex.Hints} {
+		for from, targets := range table {
+			for _, to := range targets {
+				if !strings.Contains(text, to) {
+					t.Errorf("%s %s → %s: %q is not in the plan", name, from, to, to)
+				}
 			}
 		}
 	}

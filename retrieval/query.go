@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"math"
+
+	"planbot/retrieval/jieba"
 	"regexp"
 	"sort"
 	"strconv"
@@ -15,6 +17,7 @@ type concept struct {
 	surface string   // as asked (normalised)
 	alts    []string // surface first, then the official terms it stands for
 	weight  float64  // rarer in the plan = more telling
+	hint    bool     // says what kind of passage is wanted; ranks, does not count as content
 	bits    bitset   // clauses mentioning some wording
 	inTitle []bool   // per unit: its title mentions some wording
 	pairs   []bitset // clauses holding each character pair of a long surface, for partial credit
@@ -95,27 +98,45 @@ func (e *Engine) readConcepts(qu *question) {
 			frag.Reset()
 		}
 	}
-	last, seen := -1, map[string]bool{}
-	for _, w := range words {
-		w.Term = e.trimFillers(w.Term)
-		if w.Term == "" {
-			flush()
-			continue
+	last, seen, glue := -1, map[string]bool{}, false
+	add := func(c concept, oov bool) {
+		// Adjacent words the plan never uses are one unknown thing (养|猫,
+		// 电影|票): kept whole, an unknown word weighs as one absent concept
+		// however the dictionary happens to cut it.
+		if oov && glue {
+			prev := &qu.concepts[len(qu.concepts)-1]
+			prev.surface += c.surface
+			prev.alts[0] = prev.surface
+			return
 		}
-		if last >= 0 && last != w.Start {
-			flush() // punctuation or space between content words
-		}
-		frag.WriteString(qu.norm[w.Start:w.End])
-		last = w.End
-		c := concept{surface: w.Term, alts: []string{w.Term}}
-		if s, ok := syn.cover(w.Start, w.End); ok {
-			c = s
-		}
+		glue = oov
 		if seen[c.surface] {
-			continue
+			glue = false
+			return
 		}
 		seen[c.surface] = true
 		qu.concepts = append(qu.concepts, c)
+	}
+	for _, w := range words {
+		core, ok := e.trimFillers(w)
+		if !ok {
+			flush()
+			glue = false
+			continue
+		}
+		if last >= 0 && last != core.Start {
+			flush() // punctuation, space or a trimmed filler between content words
+			glue = false
+		}
+		frag.WriteString(core.Term)
+		last = core.End
+		for _, p := range syn.split(core) {
+			if p.syn != nil {
+				add(*p.syn, false)
+			} else if !e.isFiller(p.text) {
+				add(concept{surface: p.text, alts: []string{p.text}}, !e.vocab[p.text])
+			}
+		}
 	}
 	flush()
 	for i := range qu.concepts {
@@ -123,33 +144,31 @@ func (e *Engine) readConcepts(qu *question) {
 	}
 }
 
-// trimFillers returns "" for a filler. A word the plan never uses that starts
-// or ends with a filler is the filler glued to a content word by the cut
-// (会通 in 东阳会通轻轨吗, 不难 in 看病难不难): the filler is trimmed off.
-func (e *Engine) trimFillers(w string) string {
-	if e.isFiller(w) {
-		return ""
+// trimFillers reports false for a filler. A word the plan never uses that
+// starts or ends with a filler is the filler glued to a content word by the
+// cut (会通 in 东阳会通轻轨吗, 读书会 in 以后读书会更好): the filler is trimmed
+// off and the content word returned with its offsets.
+func (e *Engine) trimFillers(w jieba.Token) (jieba.Token, bool) {
+	if e.isFiller(w.Term) {
+		return w, false
 	}
-	if e.vocab[w] {
-		return w
+	if e.vocab[w.Term] {
+		return w, true
 	}
-	for changed := true; changed && w != ""; {
+	for changed := true; changed && w.Term != ""; {
 		changed = false
 		for _, f := range e.lex.Fillers {
-			if len(f) < len(w) && strings.HasPrefix(w, f) {
-				w, changed = w[len(f):], true
-			} else if len(f) < len(w) && strings.HasSuffix(w, f) {
-				w, changed = w[:len(w)-len(f)], true
+			if len(f) < len(w.Term) && strings.HasPrefix(w.Term, f) {
+				w.Term, w.Start, changed = w.Term[len(f):], w.Start+len(f), true
+			} else if len(f) < len(w.Term) && strings.HasSuffix(w.Term, f) {
+				w.Term, w.End, changed = w.Term[:len(w.Term)-len(f)], w.End-len(f), true
 			}
 			if changed {
 				break
 			}
 		}
 	}
-	if e.isFiller(w) {
-		return ""
-	}
-	return w
+	return w, w.Term != "" && !e.isFiller(w.Term)
 }
 
 func (e *Engine) isFiller(w string) bool {
@@ -167,18 +186,41 @@ type synSpans []struct {
 	c          concept
 }
 
-func (s synSpans) cover(start, end int) (concept, bool) {
-	for _, sp := range s {
-		if start < sp.end && end > sp.start {
-			return sp.c, true
+// piece is part of a word: a colloquial synonym's concept, or plain text.
+type piece struct {
+	syn  *concept
+	text string
+}
+
+// split cuts a word at the synonyms it overlaps, so that a word the dictionary
+// made longer than the synonym (电影票 around 电影) yields the synonym and the
+// rest (票), as a shorter cut would.
+func (s synSpans) split(w jieba.Token) []piece {
+	var out []piece
+	pos := w.Start
+	for i := range s { // s is in order of position
+		sp := &s[i]
+		if sp.end <= pos || sp.start >= w.End {
+			continue
 		}
+		if sp.start > pos {
+			out = append(out, piece{text: w.Term[pos-w.Start : sp.start-w.Start]})
+		}
+		out = append(out, piece{syn: &sp.c})
+		pos = sp.end
 	}
-	return concept{}, false
+	if pos < w.End {
+		out = append(out, piece{text: w.Term[pos-w.Start:]})
+	}
+	return out
 }
 
 func (e *Engine) synonymSpans(norm string) synSpans {
-	keys := make([]string, 0, len(e.lex.Synonyms))
+	keys := make([]string, 0, len(e.lex.Synonyms)+len(e.lex.Hints))
 	for k := range e.lex.Synonyms {
+		keys = append(keys, k)
+	}
+	for k := range e.lex.Hints {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -203,13 +245,17 @@ func (e *Engine) synonymSpans(norm string) synSpans {
 			for j := i; j < off; j++ {
 				taken[j] = true
 			}
-			alts := append([]string{k}, e.lex.Synonyms[k]...)
+			c := concept{surface: k, alts: append([]string{k}, e.lex.Synonyms[k]...)}
+			if targets, ok := e.lex.Hints[k]; ok {
+				c = concept{surface: k, alts: append([]string{k}, targets...), hint: true}
+			}
 			out = append(out, struct {
 				start, end int
 				c          concept
-			}{i, off, concept{surface: k, alts: alts}})
+			}{i, off, c})
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
 }
 
@@ -217,7 +263,7 @@ func (e *Engine) synonymSpans(norm string) synSpans {
 // inverse document frequency over clauses: a concept found in few clauses says
 // more about what the question wants. A concept the plan never mentions weighs
 // most, which is what makes off-topic questions abstain. Single Chinese
-// characters say little on their own.
+// characters the plan uses say little on their own.
 func (e *Engine) locate(c *concept) {
 	c.bits = newBitset(len(e.entries))
 	for _, a := range c.alts {
@@ -231,9 +277,10 @@ func (e *Engine) locate(c *concept) {
 			c.pairs = append(c.pairs, e.grams.grams[string(rs[k:k+2])]) // nil when absent
 		}
 	}
-	c.weight = math.Log(1 + float64(len(e.entries))/float64(c.bits.count()+1))
-	if r, _ := utf8.DecodeRuneInString(c.surface); utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
-		c.weight *= 0.3
+	df := c.bits.count()
+	c.weight = math.Log(1 + float64(len(e.entries))/float64(df+1))
+	if r, _ := utf8.DecodeRuneInString(c.surface); df > 0 && utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
+		c.weight *= 0.3 // a common character says little; one the plan never uses says a lot
 	}
 }
 

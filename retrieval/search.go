@@ -68,7 +68,8 @@ func (e *Engine) Search(ctx context.Context, q string, top int) (Result, error) 
 type scoredClause struct {
 	i        int // entry index
 	bm25     float64
-	cov      float64
+	cov      float64 // coverage of the question, hints included (ranking)
+	content  float64 // coverage of its content, hints left out (abstention)
 	verbatim float64 // share of the question's content runes found verbatim
 	all      bool    // every fragment of the question occurs verbatim
 	score    float64
@@ -104,7 +105,7 @@ func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, e
 	}
 	out := make([]scoredClause, 0, len(seen))
 	for i, s := range seen {
-		sc := scoredClause{i: i, bm25: s / max, cov: e.clauseCoverage(qu, i)}
+		sc := scoredClause{i: i, bm25: s / max, cov: e.clauseCoverage(qu, i, true), content: e.clauseCoverage(qu, i, false)}
 		sc.verbatim, sc.all = e.verbatimShare(qu, i)
 		sc.score = sc.bm25 + weightCoverage*sc.cov + weightVerbatim*sc.verbatim
 		out = append(out, sc)
@@ -174,24 +175,29 @@ func (e *Engine) verbatimShare(qu question, i int) (float64, bool) {
 // ("主要目标") is part of what each of its clauses says. A word not found
 // whole earns the share of its character pairs that are (网络覆盖 in
 // "5G网络全覆盖"), when that is at least half.
-func (e *Engine) clauseCoverage(qu question, i int) float64 {
+func (e *Engine) clauseCoverage(qu question, i int, hints bool) float64 {
 	u := e.entries[i].unit
-	return coverage(qu.concepts, func(c *concept) bool { return c.bits.has(i) || c.inTitle[u] },
+	return coverage(qu.concepts, hints, func(c *concept) bool { return c.bits.has(i) || c.inTitle[u] },
 		func(p bitset) bool { return p.has(i) })
 }
 
 // unitCoverage is the same over a whole unit: concepts may be spread over its
 // clauses.
-func (e *Engine) unitCoverage(qu question, u int) float64 {
+func (e *Engine) unitCoverage(qu question, u int, hints bool) float64 {
 	m := e.unitMask[u]
-	return coverage(qu.concepts, func(c *concept) bool { return c.bits.intersects(m) || c.inTitle[u] },
+	return coverage(qu.concepts, hints, func(c *concept) bool { return c.bits.intersects(m) || c.inTitle[u] },
 		func(p bitset) bool { return p != nil && p.intersects(m) })
 }
 
-func coverage(cs []concept, mentions func(*concept) bool, hasPair func(bitset) bool) float64 {
+// coverage counts hint concepts only when hints is set: for ranking, not for
+// deciding whether the plan covers the question.
+func coverage(cs []concept, hints bool, mentions func(*concept) bool, hasPair func(bitset) bool) float64 {
 	var got, total float64
 	for k := range cs {
 		c := &cs[k]
+		if c.hint && !hints {
+			continue
+		}
 		total += c.weight
 		if mentions(c) {
 			got += c.weight
@@ -246,7 +252,7 @@ func (e *Engine) rankUnits(qu question, scored []scoredClause) []rankedUnit {
 	}
 	out := make([]rankedUnit, 0, len(order))
 	for _, ru := range order {
-		ru.unitCov = e.unitCoverage(qu, ru.idx)
+		ru.unitCov = e.unitCoverage(qu, ru.idx, true)
 		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov + weightTitle*titleMatch(qu.fragments, ru.idx, e.unitTitle[ru.idx])
 		out = append(out, *ru)
 	}
@@ -262,8 +268,8 @@ func (e *Engine) rankUnits(qu question, scored []scoredClause) []rankedUnit {
 // covered decides abstention: the best unit must cover enough of the question's
 // content, in its best clause or, a little discounted, across the whole unit.
 func (e *Engine) covered(qu question, ru rankedUnit) bool {
-	cov := ru.clauses[0].cov
-	if c := 0.85 * ru.unitCov; c > cov {
+	cov := ru.clauses[0].content
+	if c := 0.85 * e.unitCoverage(qu, ru.idx, false); c > cov {
 		cov = c
 	}
 	return cov >= e.opt.MinCoverage

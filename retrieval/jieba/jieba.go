@@ -24,6 +24,8 @@ import (
 	"github.com/yanyiwu/gojieba"
 )
 
+//go:generate go run ./internal/gendict
+
 //go:embed dict/*.utf8
 var embedded embed.FS
 
@@ -79,7 +81,10 @@ func New(opt Options) (*Segmenter, error) {
 	s := &Segmenter{j: gojieba.NewJieba(paths...)}
 	for _, w := range opt.Words {
 		if w = strings.TrimSpace(w); w != "" {
-			s.j.AddWord(w)
+			// An explicit frequency, not AddWord's "median of the loaded
+			// dictionary": the shipped dictionary is pruned, and its median is
+			// not the full one's.
+			s.j.AddWordEx(w, userWordFreq, "n")
 		}
 	}
 	return s, nil
@@ -133,6 +138,10 @@ func complete(dir string) bool {
 	}
 	return true
 }
+
+// Install writes the embedded dictionaries into dir, for inspection or for
+// building a variant that Options.Dir can then point at.
+func Install(dir string) error { return copyEmbedded(dir) }
 
 func copyEmbedded(dir string) error {
 	for _, name := range dictFiles {
