@@ -17,7 +17,7 @@ import (
 // candidate), how much of the question's content it covers, and how much of the
 // question it contains letter for letter.
 const (
-	candidates     = 60  // clauses fetched from bleve
+	candidates     = 30  // clauses fetched from bleve
 	weightCoverage = 1.2 // clause coverage
 	weightVerbatim = 0.8 // share of the question found verbatim in the clause
 	weightUnitCov  = 0.3 // coverage by the whole unit (concepts spread over clauses)
@@ -78,6 +78,9 @@ type scoredClause struct {
 // candidates fetches clauses from bleve and scores each one.
 func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, error) {
 	req := bleve.NewSearchRequestOptions(e.buildQuery(qu.searchText()), candidates, 0, false)
+	// Ties at the cut are broken by clause id: the order in which a batch
+	// numbers its documents is not fixed, and answers must be.
+	req.SortBy([]string{"-_score", "_id"})
 	sr, err := e.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
