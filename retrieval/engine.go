@@ -46,20 +46,21 @@ const (
 // Engine answers questions over one or more parsed plans. It is safe for
 // concurrent use.
 type Engine struct {
-	docs    []*Document
-	entries []entry
-	seg     *jieba.Segmenter
-	idx     bleve.Index
-	bigrams analysis.Analyzer // the index's bigram analyzer, for building queries
-	lex     Lexicon
-	opt     Options
-	// Normalised title, and title plus full text, of each unit, for coverage.
-	unitTitle []string        // normalised title of each unit
-	folded    []folded        // paragraphs folded for wording checks
-	vocab     map[string]bool // every word the segmenter cuts from the plans
-	grams     gramIndex
-	units     []*Unit  // every unit of every document
-	unitMask  []bitset // per unit: its clauses
+	docs        []*Document
+	entries     []entry
+	seg         *jieba.Segmenter
+	idx         bleve.Index
+	bigrams     analysis.Analyzer // the index's bigram analyzer, for building queries
+	lex         Lexicon
+	opt         Options
+	unitTitle   []string        // normalised title of each unit
+	folded      []folded        // paragraphs folded for wording checks
+	vocab       map[string]bool // every word the segmenter cuts from the plans' clauses
+	titleVocab  map[string]bool // every word of the title field
+	bigramVocab map[string]bool // every term of the bigram field
+	grams       gramIndex
+	units       []*Unit  // every unit of every document
+	unitMask    []bitset // per unit: its clauses
 }
 
 // entry is one clause of one document as the engine sees it.
@@ -106,9 +107,10 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 			e.vocab[tok.Term] = true
 		}
 	}
-	for _, t := range e.unitTitle {
-		for _, tok := range seg.Tokens(t) {
-			e.vocab[tok.Term] = true
+	e.titleVocab = map[string]bool{}
+	for i, t := range e.unitTitle {
+		for _, tok := range seg.Tokens(t + " " + Normalize(e.units[i].ChapterTitle)) {
+			e.titleVocab[tok.Term] = true
 		}
 	}
 	if err := e.buildIndex(ctx); err != nil {
@@ -216,6 +218,12 @@ func (e *Engine) buildIndex(ctx context.Context) error {
 	e.idx = idx
 	if e.bigrams = idx.Mapping().AnalyzerNamed(cjk.AnalyzerName); e.bigrams == nil {
 		return errors.New("no bigram analyzer")
+	}
+	e.bigramVocab = map[string]bool{}
+	for _, en := range e.entries {
+		for _, t := range e.bigrams.Analyze([]byte(en.norm)) {
+			e.bigramVocab[string(t.Term)] = true
+		}
 	}
 	return nil
 }

@@ -134,7 +134,7 @@ func (e *Engine) readConcepts(qu *question) {
 			if p.syn != nil {
 				add(*p.syn, false)
 			} else if !e.isFiller(p.text) {
-				add(concept{surface: p.text, alts: []string{p.text}}, !e.vocab[p.text])
+				add(concept{surface: p.text, alts: []string{p.text}}, !e.known(p.text))
 			}
 		}
 	}
@@ -152,7 +152,7 @@ func (e *Engine) trimFillers(w jieba.Token) (jieba.Token, bool) {
 	if e.isFiller(w.Term) {
 		return w, false
 	}
-	if e.vocab[w.Term] {
+	if e.known(w.Term) {
 		return w, true
 	}
 	for changed := true; changed && w.Term != ""; {
@@ -170,6 +170,9 @@ func (e *Engine) trimFillers(w jieba.Token) (jieba.Token, bool) {
 	}
 	return w, w.Term != "" && !e.isFiller(w.Term)
 }
+
+// known reports whether the segmenter cuts w from some clause or title.
+func (e *Engine) known(w string) bool { return e.vocab[w] || e.titleVocab[w] }
 
 func (e *Engine) isFiller(w string) bool {
 	for _, f := range e.lex.Fillers {

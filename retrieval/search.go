@@ -127,6 +127,10 @@ func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, e
 // once with the bigram analyzer; user text never reaches a query parser, so
 // ":" "+" "-" and quotes are just characters.
 func (e *Engine) buildQuery(text string) query.Query {
+	// Terms the index does not hold are left out: they match nothing, and a
+	// searcher per term is most of the cost of a question. (Scores only scale
+	// by the disjunction's coord factor, and candidates are compared relative
+	// to the best.)
 	var qs []query.Query
 	seen := map[string]bool{}
 	for _, t := range e.seg.Tokens(text) {
@@ -134,16 +138,22 @@ func (e *Engine) buildQuery(text string) query.Query {
 			continue
 		}
 		seen[t.Term] = true
-		w := query.NewTermQuery(t.Term)
-		w.SetField(fieldWords)
-		ti := query.NewTermQuery(t.Term)
-		ti.SetField(fieldTitle)
-		ti.SetBoost(titleBoost)
-		qs = append(qs, w, ti)
+		if e.vocab[t.Term] {
+			w := query.NewTermQuery(t.Term)
+			w.SetField(fieldWords)
+			qs = append(qs, w)
+		}
+		if e.titleVocab[t.Term] {
+			ti := query.NewTermQuery(t.Term)
+			ti.SetField(fieldTitle)
+			ti.SetBoost(titleBoost)
+			qs = append(qs, ti)
+		}
 	}
 	seen = map[string]bool{}
 	for _, t := range e.bigrams.Analyze([]byte(text)) {
-		if term := string(t.Term); !seen[term] {
+		term := string(t.Term)
+		if e.bigramVocab[term] && !seen[term] {
 			seen[term] = true
 			b := query.NewTermQuery(term)
 			b.SetField(fieldBigrams)
@@ -322,16 +332,6 @@ func (e *Engine) articleResult(res Result, qu question) Result {
 // marks finds the question's wordings in a clause. norm is Normalize(text),
 // rune-aligned with text, so rune positions carry over to byte offsets of text.
 func marks(qu question, text, norm string) []Span {
-	// toText maps a byte offset of norm to the byte offset of the same rune in
-	// text (Normalize keeps runes aligned, not bytes).
-	toText := make([]int, len(norm)+1)
-	tb := 0
-	for nb := range norm {
-		toText[nb] = tb
-		_, size := utf8.DecodeRuneInString(text[tb:])
-		tb += size
-	}
-	toText[len(norm)] = len(text)
 	var spans []Span
 	for _, c := range qu.concepts {
 		for _, a := range c.alts {
@@ -346,11 +346,27 @@ func marks(qu question, text, norm string) []Span {
 				}
 				i += off
 				off = i + len(a)
-				spans = append(spans, Span{toText[i], toText[off]})
+				spans = append(spans, Span{i, off})
 			}
 		}
 	}
-	return mergeSpans(spans)
+	spans = mergeSpans(spans)
+	// Normalize keeps runes aligned, not bytes: carry each offset over by
+	// counting runes, walking both strings once.
+	nb, tb := 0, 0
+	conv := func(target int) int {
+		for nb < target {
+			_, n := utf8.DecodeRuneInString(norm[nb:])
+			_, t := utf8.DecodeRuneInString(text[tb:])
+			nb, tb = nb+n, tb+t
+		}
+		return tb
+	}
+	for k := range spans {
+		spans[k].Start = conv(spans[k].Start)
+		spans[k].End = conv(spans[k].End)
+	}
+	return spans
 }
 
 func mergeSpans(s []Span) []Span {
