@@ -18,6 +18,7 @@ type concept struct {
 	alts    []string // surface first, then the official terms it stands for
 	weight  float64  // rarer in the plan = more telling
 	hint    bool     // says what kind of passage is wanted; ranks, does not count as content
+	unknown bool     // the plan never uses it: not searched (its sub-words would depend on the dictionary)
 	bits    bitset   // clauses mentioning some wording
 	inTitle []bool   // per unit: its title mentions some wording
 	pairs   []bitset // clauses holding each character pair of a long surface, for partial credit
@@ -98,20 +99,30 @@ func (e *Engine) readConcepts(qu *question) {
 			frag.Reset()
 		}
 	}
-	last, seen, glue := -1, map[string]bool{}, false
-	add := func(c concept, oov bool) {
-		// Adjacent words the plan never uses are one unknown thing (养|猫,
-		// 电影|票): kept whole, an unknown word weighs as one absent concept
-		// however the dictionary happens to cut it.
-		if oov && glue {
+	// What the last concept added was, for gluing: adjacent words the plan
+	// never uses, and single characters next to them, are one unknown thing
+	// (养|猫, 灾|年 in 种地碰上灾年): kept whole, an unknown word weighs as one
+	// absent concept however the dictionary happens to cut it.
+	const (
+		none = iota
+		unknown
+		char
+		known
+	)
+	last, seen, state := -1, map[string]bool{}, none
+	add := func(c concept, k int) {
+		if state == unknown && (k == unknown || k == char) || state == char && k == unknown {
 			prev := &qu.concepts[len(qu.concepts)-1]
 			prev.surface += c.surface
 			prev.alts[0] = prev.surface
+			prev.unknown = true
+			state = unknown
 			return
 		}
-		glue = oov
+		state = k
+		c.unknown = k == unknown
 		if seen[c.surface] {
-			glue = false
+			state = none
 			return
 		}
 		seen[c.surface] = true
@@ -121,20 +132,24 @@ func (e *Engine) readConcepts(qu *question) {
 		core, ok := e.trimFillers(w)
 		if !ok {
 			flush()
-			glue = false
+			state = none
 			continue
 		}
 		if last >= 0 && last != core.Start {
 			flush() // punctuation, space or a trimmed filler between content words
-			glue = false
+			state = none
 		}
 		frag.WriteString(core.Term)
 		last = core.End
 		for _, p := range syn.split(core) {
 			if p.syn != nil {
-				add(*p.syn, false)
-			} else if !e.isFiller(p.text) {
-				add(concept{surface: p.text, alts: []string{p.text}}, !e.known(p.text))
+				add(*p.syn, known)
+			} else {
+				for _, t := range e.resplit(p.text) {
+					if !e.isFiller(t) {
+						add(concept{surface: t, alts: []string{t}}, e.kindOf(t, unknown, char, known))
+					}
+				}
 			}
 		}
 	}
@@ -169,6 +184,60 @@ func (e *Engine) trimFillers(w jieba.Token) (jieba.Token, bool) {
 		}
 	}
 	return w, w.Term != "" && !e.isFiller(w.Term)
+}
+
+// resplit cuts a word the plan never uses at the plan's own words inside it
+// (双职工 → 双 + 职工, 网络覆盖 → 网络 + 覆盖), as a dictionary without the
+// longer word would have: answers must not depend on which everyday words the
+// dictionary happens to hold. Known words are found among jieba's search-mode
+// sub-words, longest first, left to right.
+func (e *Engine) resplit(w string) []string {
+	if e.known(w) || utf8.RuneCountInString(w) < 3 {
+		return []string{w}
+	}
+	var subs []jieba.Token
+	for _, t := range e.seg.Tokens(w) {
+		if t.Term != w && e.known(t.Term) && utf8.RuneCountInString(t.Term) >= 2 {
+			subs = append(subs, t)
+		}
+	}
+	if len(subs) == 0 {
+		return []string{w}
+	}
+	sort.SliceStable(subs, func(i, j int) bool {
+		if subs[i].Start != subs[j].Start {
+			return subs[i].Start < subs[j].Start
+		}
+		return subs[i].End > subs[j].End
+	})
+	var out []string
+	pos := 0
+	for _, t := range subs {
+		if t.Start < pos {
+			continue
+		}
+		for _, r := range w[pos:t.Start] { // the rest, character by character
+			out = append(out, string(r))
+		}
+		out = append(out, t.Term)
+		pos = t.End
+	}
+	for _, r := range w[pos:] {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+// kindOf classifies a content word for gluing: unknown to the plan, a single
+// Chinese character, or a known word.
+func (e *Engine) kindOf(w string, unknown, char, known int) int {
+	switch r, n := utf8.DecodeRuneInString(w); {
+	case !e.known(w):
+		return unknown
+	case n == len(w) && unicode.Is(unicode.Han, r):
+		return char
+	}
+	return known
 }
 
 // known reports whether the segmenter cuts w from some clause or title.
@@ -305,7 +374,9 @@ func (e *Engine) titlesWith(alts []string) []bool {
 func (qu question) searchText() string {
 	var parts []string
 	for _, c := range qu.concepts {
-		parts = append(parts, c.alts...)
+		if !c.unknown {
+			parts = append(parts, c.alts...)
+		}
 	}
 	return strings.Join(parts, " ")
 }

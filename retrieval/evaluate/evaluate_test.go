@@ -53,3 +53,34 @@ func TestDevSetGate(t *testing.T) {
 		}
 	}
 }
+
+// The held-out set was written from the document by someone who did not see
+// the code; it measures how ranking and abstention generalise. Reported, not
+// gated, so that it is never tuned against.
+func TestHeldOutReport(t *testing.T) {
+	doc, err := retrieval.Parse(seeds.Dongyang(), retrieval.ParseOptions{Name: "东阳十四五建议", SkipLines: 1, ClosingParagraphs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := retrieval.New(context.Background(), []*retrieval.Document{doc}, retrieval.Options{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	f, err := os.Open("../testdata/heldout.jsonl")
+	if err != nil {
+		t.Skip("no held-out set")
+	}
+	defer f.Close()
+	cases, err := evaluate.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := evaluate.Run(context.Background(), e, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	r.Write(&out)
+	t.Log("\n" + out.String())
+}
