@@ -43,13 +43,13 @@ type question struct {
 
 var articleRef = regexp.MustCompile(`^\s*第?\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条\s*$|第\s*([0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})\s*条`)
 
-// blankANotA reads the "A不A" question form (难不难, 好不好, 能不能), which asks
-// whether A, as A: "不A" becomes spaces, keeping the rune count.
+// blankANotA reads the "A不A" question form (难不难, 好不好, 安不安全), which
+// asks whether A, as A: "A不" becomes spaces, keeping the rune count.
 func blankANotA(s string) string {
 	rs := []rune(s)
 	for i := 0; i+2 < len(rs); i++ {
 		if (rs[i+1] == '不' || rs[i+1] == '没') && rs[i] == rs[i+2] && unicode.Is(unicode.Han, rs[i]) {
-			rs[i+1], rs[i+2] = ' ', ' '
+			rs[i], rs[i+1] = ' ', ' ' // the second A stays with what follows: 安不安全 → 安全
 		}
 	}
 	return string(rs)
@@ -335,7 +335,7 @@ func (e *Engine) synonymSpans(norm string) synSpans {
 // inverse document frequency over clauses: a concept found in few clauses says
 // more about what the question wants. A concept the plan never mentions weighs
 // most, which is what makes off-topic questions abstain. Single Chinese
-// characters the plan uses say little on their own.
+// characters say little on their own.
 func (e *Engine) locate(c *concept) {
 	c.bits = newBitset(len(e.entries))
 	for _, a := range c.alts {
@@ -351,8 +351,8 @@ func (e *Engine) locate(c *concept) {
 	}
 	df := c.bits.count()
 	c.weight = math.Log(1 + float64(len(e.entries))/float64(df+1))
-	if r, _ := utf8.DecodeRuneInString(c.surface); df > 0 && utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
-		c.weight *= 0.3 // a common character says little; one the plan never uses says a lot
+	if r, _ := utf8.DecodeRuneInString(c.surface); utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
+		c.weight *= 0.3 // a lone character is mostly grammar (读, 找, 跟)
 	}
 }
 
