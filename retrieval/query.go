@@ -154,9 +154,14 @@ func (e *Engine) readConcepts(qu *question) {
 		}
 	}
 	flush()
-	for i := range qu.concepts {
-		e.locate(&qu.concepts[i])
+	kept := qu.concepts[:0]
+	for _, c := range qu.concepts {
+		if !e.isFiller(c.surface) { // glued pieces may spell a filler (坐|上)
+			e.locate(&c)
+			kept = append(kept, c)
+		}
 	}
+	qu.concepts = kept
 }
 
 // trimFillers reports false for a filler. A word the plan never uses that
