@@ -55,11 +55,15 @@ func (e *Engine) Search(ctx context.Context, q string, top int) (Result, error) 
 		return res, nil
 	}
 	res.Found = true
-	for _, u := range units {
+	// Further units are shown only when they too cover the question: a
+	// weak match below a good one is noise on a phone screen.
+	for i, u := range units {
 		if len(res.Hits) == top {
 			break
 		}
-		res.Hits = append(res.Hits, e.hit(qu, u))
+		if i == 0 || e.covered(qu, u) {
+			res.Hits = append(res.Hits, e.hit(qu, u))
+		}
 	}
 	return res, nil
 }
