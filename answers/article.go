@@ -114,11 +114,14 @@ func splitRunes(text string, s style, room int) []string {
 	return out
 }
 
-// segment is a rendered piece of a multi-message reply and what separates it
-// from the previous piece when both are in one message.
+// segment is a rendered piece of a multi-message reply, what separates it
+// from the previous piece when both are in one message, and what to put
+// before it when it starts a message (the chapter of a table of contents'
+// entry), room permitting.
 type segment struct {
 	text string
 	sep  string
+	lead string
 }
 
 // frame is what every message of a multi-message reply carries around its
@@ -169,6 +172,9 @@ func (f frame) pack(pieces []segment, budget int) []string {
 		if used > 0 {
 			body.WriteString(p.sep)
 			used += sep
+		} else if p.lead != "" && Size(p.lead)+n <= budget-f.size(first) {
+			body.WriteString(p.lead)
+			used += Size(p.lead)
 		}
 		body.WriteString(p.text)
 		used += n

@@ -36,6 +36,7 @@ type tocLine struct {
 	text    string
 	chapter bool
 	sep     string // before the entry when it is not first in its message
+	in      string // the chapter line of an article, repeated atop a message it starts
 }
 
 func tocLines(d *retrieval.Document) []tocLine {
@@ -48,7 +49,7 @@ func tocLines(d *retrieval.Document) []tocLine {
 		}
 		switch u.Kind {
 		case retrieval.KindArticle:
-			lines = append(lines, tocLine{text: headLine(u, ""), sep: "\n"})
+			lines = append(lines, tocLine{text: headLine(u, ""), sep: "\n", in: chapterLine(u)})
 		case retrieval.KindPreface, retrieval.KindClosing:
 			lines = append(lines, tocLine{text: u.Label(), sep: "\n\n"})
 		}
@@ -82,7 +83,11 @@ func (s style) tocPieces(lines []tocLine, room int) ([]segment, bool) {
 		if !ok {
 			return nil, false
 		}
-		out = append(out, segment{text: text, sep: l.sep})
+		seg := segment{text: text, sep: l.sep}
+		if l.in != "" {
+			seg.lead = s.wrap("b", s.esc(l.in+"（续）")) + "\n"
+		}
+		out = append(out, seg)
 	}
 	return out, true
 }
