@@ -68,7 +68,16 @@ func New(opt Options) (*Segmenter, error) {
 	if dir == "" {
 		var err error
 		if dir, err = materialise(opt.CacheDir); err != nil {
-			return nil, err
+			// A cache owned by another user, or a read-only home: a private
+			// temporary copy still lets the process start.
+			tmp, terr := os.MkdirTemp("", "planbot-jieba-")
+			if terr != nil {
+				return nil, fmt.Errorf("%w (and no temporary directory: %w)", err, terr)
+			}
+			if cerr := copyEmbedded(tmp); cerr != nil {
+				return nil, cerr
+			}
+			dir = tmp
 		}
 	}
 	paths := make([]string, len(dictFiles))
