@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs one command line in-process, as main would.
+func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := []string{"XDG_CACHE_HOME=" + cacheDir}
+	err := run(context.Background(), args, env, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+var cacheDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "planbot-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	cacheDir = dir
+	// The engine reads the cache location from the process environment.
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestAsk(t *testing.T) {
+	out, _, err := runCLI(t, "", "ask", "人均预期寿命要达到多少岁")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"第5条", "80.5"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("answer lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	out, _, err := runCLI(t, "", "ask", "--json", "--top", "2", "“三线一单”在哪一条")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Query string
+		Found bool
+		Hits  []struct {
+			Article, Chapter int
+			Title, Quote     string
+			Score            float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	if !r.Found || len(r.Hits) == 0 || len(r.Hits) > 2 || r.Hits[0].Article != 34 || r.Hits[0].Chapter != 8 ||
+		!strings.Contains(r.Hits[0].Quote, "三线一单") || r.Query != "“三线一单”在哪一条" {
+		t.Errorf("unexpected JSON answer: %s", out)
+	}
+}
+
+func TestAskJSONLKeepsOrderAndBadLines(t *testing.T) {
+	in := "杭温高铁\n\n红烧肉怎么做好吃\n\xff\xfe\n这份建议是哪次全会通过的\n"
+	out, _, err := runCLI(t, in, "ask", "--jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines for 5 questions:\n%s", len(lines), out)
+	}
+	type line struct {
+		Query string
+		Found bool
+		Error string
+		Hits  []struct{ Article, Chapter int }
+	}
+	var got []line
+	for _, l := range lines {
+		var x line
+		if err := json.Unmarshal([]byte(l), &x); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		got = append(got, x)
+	}
+	if !got[0].Found || got[0].Hits[0].Article != 26 {
+		t.Errorf("line 1: %+v", got[0])
+	}
+	if got[1].Error == "" || got[3].Error == "" {
+		t.Errorf("empty and invalid lines must carry an error: %+v %+v", got[1], got[3])
+	}
+	if got[2].Found {
+		t.Errorf("line 3 is out of scope: %+v", got[2])
+	}
+	if !got[4].Found || got[4].Hits[0].Article != 0 || got[4].Hits[0].Chapter != 0 {
+		t.Errorf("line 5 is answered by the preface (article 0, chapter 0): %+v", got[4])
+	}
+}
+
+func TestBadInputFails(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.jsonl")
+	for _, args := range [][]string{
+		{"ask", ""},
+		{"ask", "  ？"},
+		{"ask", "\xff\xfe"},
+		{"ask"},
+		{"article", "99"},
+		{"article", "abc"},
+		{"article"},
+		{"check", ""},
+		{"eval", missing},
+		{"nosuchcommand"},
+		{"ask", "--top", "0", "杭温高铁"},
+	} {
+		if _, _, err := runCLI(t, "", args...); err == nil {
+			t.Errorf("%q: want an error", args)
+		}
+	}
+	_, _, err := runCLI(t, "", "article", "99")
+	if err == nil || !strings.Contains(err.Error(), "1 到 45") {
+		t.Errorf("unknown article message: %v", err)
+	}
+}
+
+func TestArticleTOCCheck(t *testing.T) {
+	out, _, err := runCLI(t, "", "article", "26")
+	if err != nil || !strings.Contains(out, "第26条") || !strings.Contains(out, "杭温高铁") {
+		t.Errorf("article 26: %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, "", "toc")
+	if err != nil || !strings.Contains(out, "第45条") || !strings.Contains(out, "完善规划制订和落实机制") {
+		t.Errorf("toc: %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, "", "check", "打造全国最强的影视产业基地")
+	if err != nil || !strings.Contains(out, "第10条") || !strings.Contains(out, "全球") {
+		t.Errorf("check: %v\n%s", err, out)
+	}
+}
+
+func TestEval(t *testing.T) {
+	out, _, err := runCLI(t, "", "eval", "retrieval/testdata/dev.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"hit@1", "hit@3", "mrr@5", "must@3", "false_abstain", "oos_abstain"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+func TestConfigMasksSecrets(t *testing.T) {
+	var out, errOut bytes.Buffer
+	env := []string{"PLANBOT_TELEGRAM_TOKEN=123:TOPSECRETVALUE", "PLANBOT_TOP=4"}
+	if err := run(context.Background(), []string{"config"}, env, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "TOPSECRETVALUE") {
+		t.Fatalf("token shown:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "env") || !strings.Contains(out.String(), "PLANBOT_TOP") {
+		t.Errorf("config output:\n%s", out.String())
+	}
+	err := run(context.Background(), []string{"config"}, []string{"PLANBOT_TOP=eleven"}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "top") {
+		t.Errorf("invalid value must name the key: %v", err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, err := runCLI(t, "", "version")
+	if err != nil || !strings.HasPrefix(out, "planbot ") {
+		t.Errorf("version: %v %q", err, out)
+	}
+}
+
+// A binary copied to an empty folder, with an empty environment (no HOME, no
+// module cache), still answers: dictionaries and the plan are embedded.
+func TestCopiedBinaryAnswers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "planbot")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	empty := t.TempDir()
+	cmd := exec.Command(bin, "ask", "东阳十四五期间地区生产总值的目标是多少")
+	cmd.Dir = empty
+	cmd.Env = []string{"TMPDIR=" + t.TempDir()}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "第5条") || !strings.Contains(string(out), "1000亿元") {
+		t.Fatalf("copied binary: %v\n%s", err, out)
+	}
+}
