@@ -10,7 +10,7 @@ import (
 // those occurring in the plan and the lexicon: the everyday words questions
 // are made of. TestPrunedDictionaryAnswersLikeFull measures that answers do
 // not change.
-const TopN = 50000
+const TopN = 20000
 
 // Inputs reads the texts whose substrings must stay in the dictionary: every
 // embedded plan and every lexicon file, from the repository root.
