@@ -52,8 +52,11 @@ type Engine struct {
 	idx         bleve.Index
 	bigrams     analysis.Analyzer // the index's bigram analyzer, for building queries
 	lex         Lexicon
+	synKeys     []string // synonym and hint phrases, longest first
 	opt         Options
 	unitTitle   []string        // normalised title of each unit
+	titles      string          // unitTitle joined by newlines, for scanning
+	titleStart  []int           // byte offset of each title in titles, and len(titles)
 	folded      []folded        // paragraphs folded for wording checks
 	vocab       map[string]bool // every word the segmenter cuts from the plans' clauses
 	titleVocab  map[string]bool // every word of the title field
@@ -93,6 +96,7 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 		}
 		e.lex = lex
 	}
+	e.synKeys = sortedSynonymKeys(e.lex)
 	words := append(append([]string{}, e.lex.Terms...), documentTerms(docs)...)
 	seg, err := jieba.New(jieba.Options{Dir: opt.DictDir, CacheDir: opt.CacheDir, Words: words})
 	if err != nil {
@@ -135,6 +139,11 @@ func (e *Engine) indexUnits() {
 			e.entries = append(e.entries, entry{doc: d, c: c, norm: Normalize(c.Text), unit: unitOf[c.Unit]})
 		}
 	}
+	for _, t := range e.unitTitle {
+		e.titleStart = append(e.titleStart, len(e.titles))
+		e.titles += t + "\n"
+	}
+	e.titleStart = append(e.titleStart, len(e.titles))
 	e.unitMask = make([]bitset, len(e.units))
 	for i := range e.unitMask {
 		e.unitMask[i] = newBitset(len(e.entries))

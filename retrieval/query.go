@@ -292,12 +292,14 @@ func (s synSpans) split(w jieba.Token) []piece {
 	return out
 }
 
-func (e *Engine) synonymSpans(norm string) synSpans {
-	keys := make([]string, 0, len(e.lex.Synonyms)+len(e.lex.Hints))
-	for k := range e.lex.Synonyms {
+// sortedSynonymKeys lists synonym and hint phrases longest first, so a longer
+// phrase (孩子上学) claims its span before a shorter one inside it (上学).
+func sortedSynonymKeys(lex Lexicon) []string {
+	keys := make([]string, 0, len(lex.Synonyms)+len(lex.Hints))
+	for k := range lex.Synonyms {
 		keys = append(keys, k)
 	}
-	for k := range e.lex.Hints {
+	for k := range lex.Hints {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -306,9 +308,13 @@ func (e *Engine) synonymSpans(norm string) synSpans {
 		}
 		return keys[i] < keys[j]
 	})
+	return keys
+}
+
+func (e *Engine) synonymSpans(norm string) synSpans {
 	var out synSpans
 	taken := make([]bool, len(norm))
-	for _, k := range keys {
+	for _, k := range e.synKeys {
 		for off := 0; ; {
 			i := strings.Index(norm[off:], k)
 			if i < 0 {
@@ -364,12 +370,21 @@ func (e *Engine) locate(c *concept) {
 // titlesWith marks the units whose normalised title contains one of alts.
 func (e *Engine) titlesWith(alts []string) []bool {
 	out := make([]bool, len(e.units))
-	for u, t := range e.unitTitle {
-		for _, a := range alts {
-			if strings.Contains(t, a) {
-				out[u] = true
+	for _, a := range alts {
+		if a == "" {
+			continue
+		}
+		// One scan of all titles joined (by a newline no alt contains) instead
+		// of one per title.
+		for off := 0; ; {
+			i := strings.Index(e.titles[off:], a)
+			if i < 0 {
 				break
 			}
+			i += off
+			u := sort.SearchInts(e.titleStart, i+1) - 1
+			out[u] = true
+			off = e.titleStart[u+1]
 		}
 	}
 	return out
