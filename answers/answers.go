@@ -9,6 +9,7 @@
 package answers
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf16"
 
@@ -87,6 +88,12 @@ func Answer(r retrieval.Result, o Options) string {
 		}
 	}
 	if !r.Found || len(ps) == 0 {
+		switch {
+		case r.ArticleRef && r.ArticleMax > 0:
+			return s.fixed(fmt.Sprintf("规划共%d条，没有您要找的那一条：请发送第1条到第%d条之间的条款号。", r.ArticleMax, r.ArticleMax), o.Hint, budget)
+		case !r.ArticleRef && len(r.Terms) == 0 && strings.TrimSpace(r.Query) != "":
+			return s.fixed("这个问题太笼统了：请说出想了解的具体方面，例如“人均预期寿命要达到多少岁”或“杭温高铁”。", o.Hint, budget)
+		}
 		return s.notFound(r.Query, o.Hint, budget)
 	}
 	l := layout{passages: ps, note: noteMoreFmt}
@@ -171,6 +178,23 @@ func (s style) notFound(query, hint string, budget int) string {
 	}
 	hint = ""
 	if out, ok := fitText(budget, render, query); ok {
+		return out
+	}
+	return ellipsis
+}
+
+// fixed is a reply of our own words plus the hint, within the budget.
+func (s style) fixed(text, hint string, budget int) string {
+	render := func(h string) string {
+		if h == "" {
+			return s.esc(text)
+		}
+		return s.esc(text) + "\n" + s.esc(h)
+	}
+	if out, ok := fitText(budget, render, hint); ok {
+		return out
+	}
+	if out, ok := fitText(budget, func(string) string { return s.esc(text) }, ""); ok {
 		return out
 	}
 	return ellipsis

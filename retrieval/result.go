@@ -10,6 +10,9 @@ type Result struct {
 	// ArticleRef is set when the question named an article (第12条): the single
 	// hit is that article, whole.
 	ArticleRef bool
+	// ArticleMax is the highest article number, set with ArticleRef, so a
+	// reply to 第99条 can say what range exists.
+	ArticleMax int
 	Hits       []Hit
 }
 

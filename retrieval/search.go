@@ -317,6 +317,7 @@ func (e *Engine) hit(qu question, ru rankedUnit) Hit {
 func (e *Engine) articleResult(res Result, qu question) Result {
 	res.ArticleRef = true
 	for _, d := range e.docs {
+		res.ArticleMax = max(res.ArticleMax, d.ArticleCount())
 		u := d.Article(qu.article)
 		if u == nil {
 			continue
