@@ -91,7 +91,7 @@ func Answer(r retrieval.Result, o Options) string {
 		switch {
 		case r.ArticleRef && r.ArticleMax > 0:
 			return s.fixed(fmt.Sprintf("规划共%d条，没有您要找的那一条：请发送第1条到第%d条之间的条款号。", r.ArticleMax, r.ArticleMax), o.Hint, budget)
-		case !r.ArticleRef && len(r.Terms) == 0 && strings.TrimSpace(r.Query) != "":
+		case r.Vague:
 			return s.fixed("这个问题太笼统了：请说出想了解的具体方面，例如“人均预期寿命要达到多少岁”或“杭温高铁”。", o.Hint, budget)
 		}
 		return s.notFound(r.Query, o.Hint, budget)

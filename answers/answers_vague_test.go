@@ -13,7 +13,7 @@ func TestNotFoundKinds(t *testing.T) {
 		r    retrieval.Result
 		want string
 	}{
-		{"vague", retrieval.Result{Query: "东阳"}, "太笼统"},
+		{"vague", retrieval.Result{Query: "东阳", Vague: true}, "太笼统"},
 		{"no such article", retrieval.Result{Query: "第99条", ArticleRef: true, ArticleMax: 45}, "第1条到第45条"},
 		{"off topic", retrieval.Result{Query: "红烧肉<b>", Terms: []string{"红烧肉"}}, "没有找到与“红烧肉&lt;b&gt;”"},
 	} {

@@ -258,3 +258,15 @@ func loadQuestions(t testing.TB, path string) []string {
 	}
 	return qs
 }
+
+func TestVagueAndMissingArticle(t *testing.T) {
+	e := sharedEngine(t)
+	r, err := e.Search(context.Background(), "东阳十四五怎么样", 3)
+	if err != nil || r.Found || !r.Vague {
+		t.Errorf("vague question: %+v %v", r, err)
+	}
+	r, _ = e.Search(context.Background(), "第99条", 3)
+	if r.Found || !r.ArticleRef || r.ArticleMax != 45 {
+		t.Errorf("第99条: %+v", r)
+	}
+}

@@ -13,6 +13,9 @@ type Result struct {
 	// ArticleMax is the highest article number, set with ArticleRef, so a
 	// reply to 第99条 can say what range exists.
 	ArticleMax int
+	// Vague is set when the question has no content words at all ("东阳",
+	// "什么"): not "not covered" but "say more".
+	Vague bool
 	Hits       []Hit
 }
 

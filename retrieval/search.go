@@ -44,6 +44,7 @@ func (e *Engine) Search(ctx context.Context, q string, top int) (Result, error) 
 		res.Terms = append(res.Terms, c.alts...)
 	}
 	if len(qu.concepts) == 0 {
+		res.Vague = true
 		return res, nil
 	}
 	scored, err := e.candidates(ctx, qu)
