@@ -7,8 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"planbot/answers"
+	"planbot/config"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runCLI runs one command line in-process, as main would.
@@ -206,4 +210,34 @@ func TestCopiedBinaryAnswers(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "第5条") || !strings.Contains(string(out), "1000亿元") {
 		t.Fatalf("copied binary: %v\n%s", err, out)
 	}
+}
+
+// BenchmarkQuestion is one question end to end in-process: normalise →
+// search → format as Telegram HTML.
+func BenchmarkQuestion(b *testing.B) {
+	c, err := config.Load(config.Input{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := engine(context.Background(), c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	qs := []string{"东阳十四五期间地区生产总值的目标是多少？", "人均预期寿命要达到多少岁", "东阳会通轻轨吗",
+		"“三线一单”在哪一条", "电信诈骗怎么打击", "明天东阳天气怎么样", "横店影视产业以后怎么发展"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	var times []time.Duration
+	for i := 0; b.Loop(); i++ {
+		t0 := time.Now()
+		r, err := e.Search(ctx, qs[i%len(qs)], 3)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = answers.Answer(r, answers.Options{Format: answers.HTML})
+		times = append(times, time.Since(t0))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "µs-median")
 }
