@@ -2,15 +2,19 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -291,4 +295,46 @@ func version() string {
 		v += " " + at
 	}
 	return v + " " + bi.GoVersion
+}
+
+func (a *app) healthcheckCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "healthcheck",
+		Short: "Exit 0 when the serving process answers /healthz on the listen address (for HEALTHCHECK)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.config(cmd)
+			if err != nil {
+				return err
+			}
+			return healthcheck(cmd.Context(), c.Listen)
+		},
+	}
+}
+
+// healthcheck asks a running planbot for /healthz. A wildcard listen address
+// (0.0.0.0:8080, :8080) is asked on loopback.
+func healthcheck(ctx context.Context, listen string) error {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("listen address %q: %w", listen, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthz: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz: %s", resp.Status)
+	}
+	return nil
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -240,4 +243,27 @@ func BenchmarkQuestion(b *testing.B) {
 	}
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "µs-median")
+}
+
+func TestHealthcheck(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	if err := healthcheck(context.Background(), addr); err != nil {
+		t.Errorf("healthy server: %v", err)
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	if err := healthcheck(context.Background(), "0.0.0.0:"+port); err != nil {
+		t.Errorf("wildcard address: %v", err)
+	}
+	srv.Close()
+	if err := healthcheck(context.Background(), addr); err == nil {
+		t.Error("stopped server reported healthy")
+	}
 }
