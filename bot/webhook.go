@@ -1,0 +1,171 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// secretHeader carries the webhook's secret_token on every request Telegram
+// makes.
+const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// maxUpdateBytes bounds the body of a webhook request.
+const maxUpdateBytes = 1 << 20
+
+// serveWebhook serves the webhook on Listen, registers it with Telegram, and
+// takes updates until ctx is cancelled. The webhook stays registered when the
+// bot stops, so Telegram keeps the updates that arrive meanwhile for the next
+// run.
+func (b *Bot) serveWebhook(ctx context.Context, p *pool) error {
+	u, err := url.Parse(b.opt.WebhookURL)
+	if err != nil {
+		return fmt.Errorf("webhook url: %w", err)
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	mux := b.opt.Mux
+	if mux == nil {
+		mux = http.NewServeMux()
+	}
+	mux.Handle(path, b.Handler())
+	b.pool.Store(p)
+	defer b.pool.Store(nil)
+	stop, err := b.serveHTTP(ctx, mux)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if err := b.setWebhook(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	b.log.Info("webhook registered; waiting for updates", "path", path, "listen", b.opt.Listen)
+	<-ctx.Done()
+	return nil
+}
+
+// setWebhook registers the webhook with its secret and the updates the bot
+// handles, retrying while Telegram is unreachable. v5.5.1's WebhookConfig has no
+// secret_token, hence the plain parameters.
+func (b *Bot) setWebhook(ctx context.Context) error {
+	p := tgbotapi.Params{
+		"url":                  b.opt.WebhookURL,
+		"secret_token":         b.opt.WebhookSecret,
+		"allowed_updates":      allowedUpdates,
+		"drop_pending_updates": "false",
+	}
+	bo := backoff{min: time.Second, max: time.Minute}
+	for {
+		err := b.out.send(ctx, target{}, "setWebhook", p, nil)
+		if err == nil {
+			return nil
+		}
+		if permanent(err) || ctx.Err() != nil {
+			return fmt.Errorf("register webhook: %w", err)
+		}
+		wait := bo.next()
+		b.log.Warn("setWebhook failed; retrying", "retry_in", wait, "err", err)
+		if err := b.clock.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// serveHTTP serves h on Listen until the returned stop is called.
+func (b *Bot) serveHTTP(ctx context.Context, h http.Handler) (stop func(), err error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", b.opt.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", b.opt.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(b.log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			b.log.Error("http server stopped", "err", err)
+		}
+	}()
+	b.log.Info("listening", "addr", ln.Addr().String())
+	if b.onListen != nil {
+		b.onListen(ln.Addr())
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			b.log.Warn("http server shutdown", "err", err)
+		}
+		<-done
+	}, nil
+}
+
+// Handler is the webhook endpoint. It refuses, without reading the body, any
+// request whose secret header does not match (401), answers 503 while the bot
+// is not taking updates (Telegram then delivers again later), and answers 200
+// once the update is accepted for handling. A repeated delivery of the same
+// update is acknowledged and not handled again.
+func (b *Bot) Handler() http.Handler {
+	return http.HandlerFunc(b.webhook)
+}
+
+func (b *Bot) webhook(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	got := r.Header.Get(secretHeader)
+	if b.opt.WebhookSecret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(b.opt.WebhookSecret)) != 1 {
+		b.log.Warn("webhook request refused: wrong secret token", "remote", r.RemoteAddr)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	start := time.Now()
+	p := b.pool.Load()
+	if p == nil {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "not taking updates", http.StatusServiceUnavailable)
+		return
+	}
+	var u tgbotapi.Update
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u); err != nil {
+		b.log.Warn("webhook request refused: not an update", "err", err)
+		http.Error(w, "bad update", http.StatusBadRequest)
+		return
+	}
+	key := strconv.Itoa(u.UpdateID)
+	if !b.seen.add(b.clock.Now(), key, struct{}{}) {
+		w.WriteHeader(http.StatusOK) // delivered again; already taken
+		return
+	}
+	if err := p.submit(r.Context(), b.job(u, start)); err != nil {
+		b.seen.del(key)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "not taking updates", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
