@@ -1,0 +1,74 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"planbot/bot"
+	"planbot/config"
+)
+
+// serveCmd runs the Telegram bot until SIGINT or SIGTERM, then lets the answers
+// in flight finish and exits 0. The token comes from the file or the
+// environment only: a flag would show it in the process list.
+func (a *app) serveCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Answer on Telegram: long polling, or a webhook when telegram.webhook_url is set",
+		Long: `Answer questions on Telegram. Needs PLANBOT_TELEGRAM_TOKEN (from @BotFather).
+
+Long polling by default; with PLANBOT_TELEGRAM_WEBHOOK_URL (and
+PLANBOT_TELEGRAM_WEBHOOK_SECRET) Telegram posts updates to the listen address
+instead. The listen address also serves /healthz in both modes.`,
+		Example: `  PLANBOT_TELEGRAM_TOKEN=123456:ABC… planbot serve`,
+		Args:    cobra.NoArgs,
+	}
+	f := cmd.Flags()
+	f.Int(config.FlagName(config.KeyTop), 0, "articles per answer (1-10, default 3)")
+	f.String(config.FlagName(config.KeyListen), "", "address of the HTTP server: /healthz and, in webhook mode, the webhook (default 127.0.0.1:8080)")
+	f.Int(config.FlagName(config.KeyWorkers), 0, "updates handled at once (default 8)")
+	f.String(config.FlagName(config.KeyDrainTimeout), "", "on SIGTERM, how long answers in flight may take (default 10s)")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		c, err := a.config(cmd)
+		if err != nil {
+			return err
+		}
+		if c.Token == "" {
+			return bot.ErrNoToken // before the engine is built: fail fast
+		}
+		log := a.logger(c)
+		e, err := engine(cmd.Context(), c)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		b, err := bot.New(e, log, bot.Options{
+			Token:         c.Token,
+			APIURL:        c.APIURL,
+			WebhookURL:    c.WebhookURL,
+			WebhookSecret: c.WebhookSecret,
+			Listen:        c.Listen,
+			Mux:           serveMux(),
+			Workers:       c.Workers,
+			DrainTimeout:  c.DrainTimeout,
+			Top:           c.Top,
+		})
+		if err != nil {
+			return err
+		}
+		return b.Run(cmd.Context())
+	}
+	return cmd
+}
+
+// serveMux is what the listen address serves besides the webhook: /healthz,
+// which says the process is up and serving (planbot healthcheck asks it).
+func serveMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	return mux
+}
