@@ -63,7 +63,7 @@ func run(ctx context.Context, args, env []string, stdin io.Reader, stdout, stder
 	pf.String(config.FlagName(config.KeyLogLevel), "", "log level: debug, info, warn, error")
 	pf.String(config.FlagName(config.KeyLogFormat), "", "log format: text or json")
 	root.AddCommand(a.askCmd(), a.articleCmd(), a.tocCmd(), a.checkCmd(), a.evalCmd(),
-		a.configCmd(), a.versionCmd(), a.healthcheckCmd())
+		a.configCmd(), a.versionCmd(), a.healthcheckCmd(), a.serveCmd())
 	return root.ExecuteContext(ctx)
 }
 
