@@ -16,7 +16,7 @@ type Result struct {
 	// Vague is set when the question has no content words at all ("东阳",
 	// "什么"): not "not covered" but "say more".
 	Vague bool
-	Hits       []Hit
+	Hits  []Hit
 }
 
 // Hit is one unit (article, chapter introduction, preface, closing) with the
