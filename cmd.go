@@ -42,35 +42,43 @@ func (a *app) askCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSONL, "jsonl", false, "read one question per line from stdin, print one JSON object per line")
 	cmd.Flags().Int(config.FlagName(config.KeyTop), 0, "how many articles to return (1-10, default 3)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := a.config(cmd)
-		if err != nil {
-			return err
-		}
 		q := strings.Join(args, " ")
 		if !asJSONL {
 			if err := checkText(q); err != nil {
 				return err
 			}
 		}
-		e, err := engine(cmd.Context(), c)
-		if err != nil {
+		return a.withEngine(cmd, func(e *retrieval.Engine, c config.Config) error {
+			if asJSONL {
+				return a.askLines(cmd, e, c.Top)
+			}
+			res, err := e.Search(cmd.Context(), q, c.Top)
+			if err != nil {
+				return userError(err)
+			}
+			if asJSON {
+				return writeJSON(a.stdout, answers.JSON(res))
+			}
+			_, err = fmt.Fprintln(a.stdout, answers.Answer(res, terminal))
 			return err
-		}
-		defer e.Close()
-		if asJSONL {
-			return a.askLines(cmd, e, c.Top)
-		}
-		res, err := e.Search(cmd.Context(), q, c.Top)
-		if err != nil {
-			return userError(err)
-		}
-		if asJSON {
-			return writeJSON(a.stdout, answers.JSON(res))
-		}
-		_, err = fmt.Fprintln(a.stdout, answers.Answer(res, terminal))
-		return err
+		})
 	}
 	return cmd
+}
+
+// withEngine loads the configuration for cmd, builds the engine, runs f and
+// releases the engine.
+func (a *app) withEngine(cmd *cobra.Command, f func(*retrieval.Engine, config.Config) error) error {
+	c, err := a.config(cmd)
+	if err != nil {
+		return err
+	}
+	e, err := engine(cmd.Context(), c)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	return f(e, c)
 }
 
 // checkText refuses empty and non-UTF-8 input before any work is done.
@@ -182,21 +190,14 @@ func (a *app) checkCmd() *cobra.Command {
 			if err := checkText(phrase); err != nil {
 				return err
 			}
-			c, err := a.config(cmd)
-			if err != nil {
+			return a.withEngine(cmd, func(e *retrieval.Engine, _ config.Config) error {
+				res, err := e.Check(cmd.Context(), phrase)
+				if err != nil {
+					return userError(err)
+				}
+				_, err = fmt.Fprintln(a.stdout, answers.Check(res, terminal))
 				return err
-			}
-			e, err := engine(cmd.Context(), c)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			res, err := e.Check(cmd.Context(), phrase)
-			if err != nil {
-				return userError(err)
-			}
-			_, err = fmt.Fprintln(a.stdout, answers.Check(res, terminal))
-			return err
+			})
 		},
 	}
 }
@@ -217,21 +218,14 @@ func (a *app) evalCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			c, err := a.config(cmd)
-			if err != nil {
-				return err
-			}
-			e, err := engine(cmd.Context(), c)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			r, err := evaluate.Run(cmd.Context(), e, cases)
-			if err != nil {
-				return err
-			}
-			r.Write(a.stdout)
-			return nil
+			return a.withEngine(cmd, func(e *retrieval.Engine, _ config.Config) error {
+				r, err := evaluate.Run(cmd.Context(), e, cases)
+				if err != nil {
+					return err
+				}
+				r.Write(a.stdout)
+				return nil
+			})
 		},
 	}
 }

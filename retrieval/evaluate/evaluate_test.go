@@ -11,7 +11,8 @@ import (
 	"planbot/seeds"
 )
 
-func TestDevSetGate(t *testing.T) {
+func newEngine(t *testing.T) *retrieval.Engine {
+	t.Helper()
 	doc, err := retrieval.Parse(seeds.Dongyang(), retrieval.ParseOptions{Name: "东阳十四五建议", SkipLines: 1, ClosingParagraphs: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -20,7 +21,12 @@ func TestDevSetGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func TestDevSetGate(t *testing.T) {
+	e := newEngine(t)
 	f, err := os.Open("../testdata/dev.jsonl")
 	if err != nil {
 		t.Fatal(err)
@@ -58,15 +64,7 @@ func TestDevSetGate(t *testing.T) {
 // the code; it measures how ranking and abstention generalise. Reported, not
 // gated, so that it is never tuned against.
 func TestHeldOutReport(t *testing.T) {
-	doc, err := retrieval.Parse(seeds.Dongyang(), retrieval.ParseOptions{Name: "东阳十四五建议", SkipLines: 1, ClosingParagraphs: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := retrieval.New(context.Background(), []*retrieval.Document{doc}, retrieval.Options{CacheDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := newEngine(t)
 	f, err := os.Open("../testdata/heldout.jsonl")
 	if err != nil {
 		t.Skip("no held-out set")
