@@ -26,8 +26,10 @@ import (
 )
 
 // terminal is how answers are laid out on a terminal: plain text, no message
-// limit to respect.
-var terminal = answers.Options{Format: answers.Plain, Budget: 1 << 20, Hint: "可运行 planbot toc 查看目录，或换个说法再问。"}
+// limit to respect, the document named when several plans are loaded.
+func terminal(docs int) answers.Options {
+	return answers.Options{Format: answers.Plain, Budget: 1 << 20, ShowDoc: docs > 1, Hint: "可运行 planbot toc 查看目录，或换个说法再问。"}
+}
 
 func (a *app) askCmd() *cobra.Command {
 	var asJSON, asJSONL bool
@@ -59,7 +61,7 @@ func (a *app) askCmd() *cobra.Command {
 			if asJSON {
 				return writeJSON(a.stdout, answers.JSON(res))
 			}
-			_, err = fmt.Fprintln(a.stdout, answers.Answer(res, terminal))
+			_, err = fmt.Fprintln(a.stdout, answers.Answer(res, terminal(len(e.Documents()))))
 			return err
 		})
 	}
@@ -142,7 +144,7 @@ func (a *app) articleCmd() *cobra.Command {
 			n, err := strconv.Atoi(strings.TrimSpace(args[0]))
 			for _, d := range docs {
 				if u := d.Article(n); err == nil && u != nil {
-					return a.print(answers.Article(d, u, terminal))
+					return a.print(answers.Article(d, u, terminal(len(docs))))
 				}
 			}
 			return fmt.Errorf("没有第%s条：规划共 %d 条，请输入 1 到 %d 之间的数字", args[0], docs[0].ArticleCount(), docs[0].ArticleCount())
@@ -161,7 +163,7 @@ func (a *app) tocCmd() *cobra.Command {
 				return err
 			}
 			for _, d := range docs {
-				if err := a.print(answers.TOC(d, terminal)); err != nil {
+				if err := a.print(answers.TOC(d, terminal(len(docs)))); err != nil {
 					return err
 				}
 			}
@@ -195,7 +197,7 @@ func (a *app) checkCmd() *cobra.Command {
 				if err != nil {
 					return userError(err)
 				}
-				_, err = fmt.Fprintln(a.stdout, answers.Check(res, terminal))
+				_, err = fmt.Fprintln(a.stdout, answers.Check(res, terminal(len(e.Documents()))))
 				return err
 			})
 		},
