@@ -1,9 +1,12 @@
 package retrieval
 
 import (
+	"path/filepath"
+
 	"context"
 	"encoding/json"
 	"os"
+	"planbot/retrieval/jieba"
 	"slices"
 	"strings"
 	"testing"
@@ -57,22 +60,37 @@ func BenchmarkIndexBuild(b *testing.B) {
 }
 
 // BenchmarkStartup is parse + dictionaries + index: what a process pays
-// before it can answer.
+// before it can answer, with the shipped (pruned) dictionary and with
+// cppjieba's full one side by side.
 func BenchmarkStartup(b *testing.B) {
-	dir := b.TempDir()
-	ctx := context.Background()
-	for b.Loop() {
-		d, err := Parse(seeds.Dongyang(), ParseOptions{SkipLines: 1, ClosingParagraphs: 1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		e, err := New(ctx, []*Document{d}, Options{CacheDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		e.Close()
+	full := b.TempDir()
+	if err := jieba.Install(full); err != nil {
+		b.Fatal(err)
 	}
-	_ = os.RemoveAll(dir)
+	dict, err := os.ReadFile("jieba/testdata/full/jieba.dict.utf8")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(full, "jieba.dict.utf8"), dict, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ name, dir string }{{"pruned", ""}, {"full", full}} {
+		b.Run(bc.name, func(b *testing.B) {
+			cache := b.TempDir()
+			ctx := context.Background()
+			for b.Loop() {
+				d, err := Parse(seeds.Dongyang(), ParseOptions{SkipLines: 1, ClosingParagraphs: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				e, err := New(ctx, []*Document{d}, Options{CacheDir: cache, DictDir: bc.dir})
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.Close()
+			}
+		})
+	}
 }
 
 // BenchmarkSearchMedian runs the dev questions and reports the median and
