@@ -52,7 +52,8 @@ type Engine struct {
 	idx         bleve.Index
 	bigrams     analysis.Analyzer // the index's bigram analyzer, for building queries
 	lex         Lexicon
-	synKeys     []string // synonym and hint phrases, longest first
+	synKeys     []string        // synonym and hint phrases, longest first
+	fillers     map[string]bool // lex.Fillers as a set
 	opt         Options
 	unitTitle   []string        // normalised title of each unit
 	titles      string          // unitTitle joined by newlines, for scanning
@@ -97,6 +98,10 @@ func New(ctx context.Context, docs []*Document, opt Options) (*Engine, error) {
 		e.lex = lex
 	}
 	e.synKeys = sortedSynonymKeys(e.lex)
+	e.fillers = map[string]bool{}
+	for _, f := range e.lex.Fillers {
+		e.fillers[f] = true
+	}
 	words := append(append([]string{}, e.lex.Terms...), documentTerms(docs)...)
 	seg, err := jieba.New(jieba.Options{Dir: opt.DictDir, CacheDir: opt.CacheDir, Words: words})
 	if err != nil {

@@ -248,14 +248,7 @@ func (e *Engine) kindOf(w string, unknown, char, known int) int {
 // known reports whether the segmenter cuts w from some clause or title.
 func (e *Engine) known(w string) bool { return e.vocab[w] || e.titleVocab[w] }
 
-func (e *Engine) isFiller(w string) bool {
-	for _, f := range e.lex.Fillers {
-		if f == w {
-			return true
-		}
-	}
-	return false
-}
+func (e *Engine) isFiller(w string) bool { return e.fillers[w] }
 
 // synSpans records where colloquial synonyms occur in a question.
 type synSpans []struct {
