@@ -17,6 +17,10 @@ import (
 // showing, and ten is as many as an inline answer shows.
 const maxHits = 10
 
+// maxQuestionRunes is where a question is cut. The engine reads no further
+// (it cuts there itself, silently); the bot cuts first so that it can say so.
+const maxQuestionRunes = retrieval.MaxQueryRunes
+
 // onMessage answers a message: route, flood control, the command, the reply.
 func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) outcome {
 	req := route(m, b.self)
@@ -67,10 +71,17 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, req request) (an
 			(m.ReplyToMessage.From == nil || m.ReplyToMessage.From.ID != b.self.ID) {
 			q = m.ReplyToMessage.Text // "/ask" in reply to someone's question
 		}
-		if q == "" {
+		if !hasContent(q) {
 			return say(usageAsk), nil
 		}
-		return b.ask(ctx, q)
+		q, cut := clip(q, maxQuestionRunes)
+		a, err := b.ask(ctx, q)
+		if err != nil || !cut {
+			return a, err
+		}
+		return b.withNote(a, cutNote()), nil
+	case cmdNotText:
+		return say(askInText), nil
 	case cmdStart:
 		return b.deepLink(req.arg), nil
 	case cmdHelp:
@@ -218,4 +229,34 @@ func newID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// clip cuts s to at most n runes and reports whether it did.
+func clip(s string, n int) (string, bool) {
+	i := 0
+	for at := range s {
+		if i == n {
+			return s[:at], true
+		}
+		i++
+	}
+	return s, false
+}
+
+// withNote puts note (Telegram HTML) above the first message of a, or, when
+// that message has no room left under the budget, sends it as a message of its
+// own before the others.
+func (b *Bot) withNote(a answer, note string) answer {
+	budget := b.format().Budget
+	if budget <= 0 {
+		budget = answers.MaxMessage
+	}
+	texts := make([]string, 0, len(a.texts)+1)
+	if len(a.texts) > 0 && answers.Size(note)+2+answers.Size(a.texts[0]) <= budget {
+		texts = append(texts, note+"\n\n"+a.texts[0])
+		a.texts = append(texts, a.texts[1:]...)
+		return a
+	}
+	a.texts = append(append(texts, note), a.texts...)
+	return a
 }

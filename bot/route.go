@@ -2,6 +2,7 @@ package bot
 
 import (
 	"strings"
+	"unicode"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -16,6 +17,7 @@ const (
 	cmdCheck   = "check"
 	cmdAbout   = "about"
 	cmdUnknown = "unknown" // a command meant for this bot that it does not know
+	cmdNotText = "nontext" // a sticker, photo, voice… in a private chat; no command reaches it
 )
 
 // request is what a message asks of the bot: a command (cmdAsk for a
@@ -26,12 +28,16 @@ type request struct {
 }
 
 // route decides whether a message is for the bot and what it asks. In a
-// private chat every text is for the bot. In a group only commands (bare or
-// addressed to this bot), messages mentioning the bot and replies to the
-// bot's own messages are; commands addressed to other bots and chatter are
-// not. It reads the text as sent, never the plan.
+// private chat every text is for the bot: one with nothing to search for (only
+// spaces, punctuation, symbols or emoji) asks for the help text, and a sticker,
+// photo, voice message or other content without text asks to be told to write.
+// In a group only commands (bare or addressed to this bot), messages mentioning
+// the bot and replies to the bot's own messages are; commands addressed to
+// other bots, chatter, non-text messages and bare reactions to the bot ("👍" in
+// reply) are not. Service messages (pins, members joining…) never are. It reads
+// the text as sent, never the plan.
 func route(m *tgbotapi.Message, self tgbotapi.User) request {
-	if m == nil || m.Chat == nil || strings.TrimSpace(m.Text) == "" {
+	if m == nil || m.Chat == nil {
 		return request{}
 	}
 	if m.ViaBot != nil && m.ViaBot.ID == self.ID {
@@ -42,6 +48,12 @@ func route(m *tgbotapi.Message, self tgbotapi.User) request {
 	}
 	private := m.Chat.Type == "private"
 	if !private && m.Chat.Type != "group" && m.Chat.Type != "supergroup" {
+		return request{}
+	}
+	if m.Text == "" {
+		if private && hasMedia(m) {
+			return request{cmd: cmdNotText}
+		}
 		return request{}
 	}
 	if name, at, arg, ok := parseCommand(m.Text); ok {
@@ -57,15 +69,41 @@ func route(m *tgbotapi.Message, self tgbotapi.User) request {
 		return request{cmd: name, arg: arg}
 	}
 	if private {
-		return request{cmd: cmdAsk, arg: strings.TrimSpace(m.Text)}
+		return question(m.Text)
 	}
 	if q, ok := stripMention(m.Text, self.UserName); ok {
-		return request{cmd: cmdAsk, arg: q}
+		return question(q)
 	}
-	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == self.ID {
+	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == self.ID && hasContent(m.Text) {
 		return request{cmd: cmdAsk, arg: strings.TrimSpace(m.Text)}
 	}
 	return request{}
+}
+
+// question asks the bot to answer text, or for the help text when text holds
+// nothing to search for.
+func question(text string) request {
+	if !hasContent(text) {
+		return request{cmd: cmdHelp}
+	}
+	return request{cmd: cmdAsk, arg: strings.TrimSpace(text)}
+}
+
+// hasContent reports whether s has a letter or a digit: the engine finds
+// nothing in spaces, punctuation, symbols, emoji or invisible marks.
+func hasContent(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) >= 0
+}
+
+// hasMedia reports whether m carries content other than text: a sticker,
+// photo, voice or video message, file, location, poll and the like (with or
+// without a caption). Service messages (members joining, pins, timers) have
+// none. Kinds newer than the library (stories, giveaways) look like service
+// messages to it and are ignored.
+func hasMedia(m *tgbotapi.Message) bool {
+	return m.Sticker != nil || len(m.Photo) > 0 || m.Voice != nil || m.Audio != nil || m.Video != nil ||
+		m.VideoNote != nil || m.Animation != nil || m.Document != nil || m.Contact != nil || m.Location != nil ||
+		m.Venue != nil || m.Poll != nil || m.Dice != nil || m.Game != nil || m.Invoice != nil
 }
 
 func known(cmd string) bool {

@@ -32,7 +32,7 @@ func TestRoute(t *testing.T) {
 		{"private unknown command", msg("private", "/weather"), request{cmd: cmdUnknown}},
 		{"command case", msg("private", "/TOC"), request{cmd: cmdTOC}},
 		{"argument without space", msg("private", "/ask人均预期寿命"), request{cmdAsk, "人均预期寿命"}},
-		{"empty", msg("private", "  "), request{}},
+		{"whitespace only", msg("private", "  "), request{cmd: cmdHelp}},
 		{"channel", msg("channel", "人均预期寿命"), request{}},
 		{"from a bot", fromBot, request{}},
 		{"posted through inline mode", via, request{}},

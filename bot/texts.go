@@ -21,7 +21,13 @@ const (
 	usageArticle    = "用法：/article 12（也可以直接发送“第12条”）。发送 /toc 查看目录。"
 	usageCheck      = "用法：/check 要核对的短语，例如：/check 人均预期寿命达到80.5岁"
 	unknownCommand  = "不认识这个命令。发送 /help 查看用法。"
+	askInText       = "请用文字提问。"
 )
+
+// cutNote heads the answer to a question cut at maxQuestionRunes.
+func cutNote() string {
+	return fmt.Sprintf("<i>问题太长，只按前 %d 个字作答。</i>", maxQuestionRunes)
+}
 
 // exampleQuestions are offered by /help and by an empty inline query. Each is
 // answered by the plan (a test checks it).
