@@ -57,14 +57,19 @@ func newPool(ctx context.Context, workers, capacity int) *pool {
 }
 
 // submit accepts a job, waiting for room; it fails when ctx is done first or the
-// pool is closed. An accepted job runs even if ctx is cancelled later.
+// pool is closed. An accepted job runs even if ctx is cancelled later. When
+// there is room the job is accepted whatever the state of ctx.
 func (p *pool) submit(ctx context.Context, j job) error {
 	select {
 	case p.slots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-p.quit:
-		return errClosed
+	default:
+		select {
+		case p.slots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-p.quit:
+			return errClosed
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -20,8 +20,16 @@ import (
 // makes.
 const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
-// maxUpdateBytes bounds the body of a webhook request.
+// maxUpdateBytes bounds the body of a webhook request. A message holds at most
+// 4096 characters, so a real update is far smaller.
 const maxUpdateBytes = 1 << 20
+
+// acceptWait bounds how long a webhook request waits for room in a full pool
+// before the bot answers 503 and Telegram delivers the update again later.
+// Telegram gives up on a webhook request that takes long (and counts it as an
+// error), so the request never waits for the answer itself, only for its
+// place in the queue.
+const acceptWait = 5 * time.Second
 
 // serveWebhook serves the webhook on Listen, registers it with Telegram, and
 // takes updates until ctx is cancelled. The webhook stays registered when the
@@ -123,10 +131,12 @@ func (b *Bot) serveHTTP(ctx context.Context, h http.Handler) (stop func(), err e
 }
 
 // Handler is the webhook endpoint. It refuses, without reading the body, any
-// request whose secret header does not match (401), answers 503 while the bot
-// is not taking updates (Telegram then delivers again later), and answers 200
-// once the update is accepted for handling. A repeated delivery of the same
-// update is acknowledged and not handled again.
+// request whose secret header does not match (401); refuses a body over
+// maxUpdateBytes (413) or one that is not an update (400); answers 503 while the
+// bot is not taking updates or its queue stays full for acceptWait (Telegram
+// then delivers again later); and answers 200 as soon as the update is queued,
+// before it is handled, so a slow answer never holds Telegram's request. A
+// repeated delivery of the same update is acknowledged and not handled again.
 func (b *Bot) Handler() http.Handler {
 	return http.HandlerFunc(b.webhook)
 }
@@ -150,10 +160,10 @@ func (b *Bot) webhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not taking updates", http.StatusServiceUnavailable)
 		return
 	}
-	var u tgbotapi.Update
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u); err != nil {
-		b.log.Warn("webhook request refused: not an update", "err", err)
-		http.Error(w, "bad update", http.StatusBadRequest)
+	u, status, err := readUpdate(w, r)
+	if err != nil {
+		b.log.Warn("webhook request refused: not an update", "status", status, "err", err)
+		http.Error(w, http.StatusText(status), status)
 		return
 	}
 	key := strconv.Itoa(u.UpdateID)
@@ -161,11 +171,42 @@ func (b *Bot) webhook(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK) // delivered again; already taken
 		return
 	}
-	if err := p.submit(r.Context(), b.job(u, start)); err != nil {
+	if err := b.accept(r.Context(), p, b.job(u, start)); err != nil {
 		b.seen.del(key)
+		b.log.Warn("webhook request refused: queue full or shutting down; telegram will deliver it again", "update_id", u.UpdateID, "err", err)
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "not taking updates", http.StatusServiceUnavailable)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// readUpdate decodes the body of a webhook request, or says which status
+// refuses it: 413 when it is over maxUpdateBytes, 400 when it is not an update.
+func readUpdate(w http.ResponseWriter, r *http.Request) (tgbotapi.Update, int, error) {
+	var u tgbotapi.Update
+	if r.ContentLength > maxUpdateBytes {
+		return u, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes", r.ContentLength)
+	}
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return u, http.StatusRequestEntityTooLarge, err
+	case err != nil:
+		return u, http.StatusBadRequest, err
+	}
+	return u, http.StatusOK, nil
+}
+
+// accept queues a job, waiting at most acceptWait (on the bot's clock) for room.
+func (b *Bot) accept(ctx context.Context, p *pool, j job) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		if b.clock.Sleep(ctx, acceptWait) == nil {
+			cancel()
+		}
+	}()
+	return p.submit(ctx, j)
 }
