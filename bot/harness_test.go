@@ -58,7 +58,8 @@ type setup struct {
 	level    slog.Level
 	searcher func(*retrieval.Engine) Searcher
 	budget   int
-	noWait   bool // do not wait for the first getUpdates
+	noWait   bool  // do not wait for the first getUpdates
+	clock    clock // the bot's clock instead of the harness's fake one
 }
 
 // start runs a bot against f until the test ends; it returns once the bot is
@@ -67,7 +68,9 @@ func start(t *testing.T, f *fakeAPI, s setup) *harness {
 	t.Helper()
 	o := s.opt
 	o.Token = testToken
-	o.APIURL = f.srv.URL
+	if o.APIURL == "" { // a test may put a proxy in front of the fake
+		o.APIURL = f.srv.URL
+	}
 	var search Searcher = testEngine(t)
 	if s.searcher != nil {
 		search = s.searcher(testEngine(t))
@@ -79,6 +82,9 @@ func start(t *testing.T, f *fakeAPI, s setup) *harness {
 	}
 	h := &harness{t: t, f: f, b: b, clock: newFakeClock(), logs: logs, done: make(chan error, 1)}
 	b.clock = h.clock
+	if s.clock != nil {
+		b.clock = s.clock
+	}
 	b.budget = s.budget
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop = cancel

@@ -10,11 +10,18 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// transientRetries bounds resending after a network or server error. Such a
-// request may have reached Telegram, so resending it risks a duplicate; 429s
-// are different (Telegram refused the message) and are retried until the
-// context ends.
-const transientRetries = 2
+// retryFor bounds how long a message to a chat failing with a network or
+// server error (5xx, timeout, reset, unreadable reply) is sent again: long
+// enough to ride out an outage of the Bot API, so that no answer is lost to
+// one. Such a request may have reached Telegram with only its reply lost, so
+// resending risks a duplicate; a lost answer would be worse. Other requests
+// (replies to button presses and inline queries, which expire; settings) get
+// retryForOther. 429s are different (Telegram refused the message) and are
+// retried until the context ends.
+const (
+	retryFor      = 5 * time.Minute
+	retryForOther = 5 * time.Second
+)
 
 // sender is the outgoing queue: every message waits for its slot under the
 // rate limits, and a 429 pauses the chat for retry_after and sends the same
@@ -37,7 +44,11 @@ type target struct {
 // sender. out receives the result (nil: ignored).
 func (s *sender) send(ctx context.Context, to target, method string, p tgbotapi.Params, out any) error {
 	bo := backoff{min: time.Second, max: 4 * time.Second}
-	transient := 0
+	var failing time.Time // since when the request has failed; zero: it has not
+	budget := retryFor
+	if to.chat == 0 {
+		budget = retryForOther
+	}
 	for {
 		if err := s.wait(ctx, to); err != nil {
 			return err
@@ -64,10 +75,12 @@ func (s *sender) send(ctx context.Context, to target, method string, p tgbotapi.
 			p["chat_id"] = strconv.FormatInt(ae.MigrateTo, 10)
 			continue
 		}
-		if permanent(err) || ctx.Err() != nil || transient >= transientRetries {
+		if failing.IsZero() {
+			failing = s.clock.Now()
+		}
+		if permanent(err) || ctx.Err() != nil || s.clock.Now().Sub(failing) >= budget {
 			return err
 		}
-		transient++
 		s.log.Warn("send failed; trying again", "method", method, "err", err)
 		if err := s.clock.Sleep(ctx, bo.next()); err != nil {
 			return err
