@@ -134,7 +134,7 @@ func scrub(token, method string, err error) error {
 		return &APIError{
 			Method:     method,
 			Code:       te.Code,
-			Message:    te.Message,
+			Message:    strings.ReplaceAll(te.Message, token, "<token>"),
 			RetryAfter: time.Duration(te.RetryAfter) * time.Second,
 			MigrateTo:  te.MigrateToChatID,
 		}

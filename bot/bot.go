@@ -109,6 +109,7 @@ func New(s Searcher, log *slog.Logger, o Options) (*Bot, error) {
 	if o.Token == "" {
 		return nil, ErrNoToken
 	}
+	log = slog.New(redact(log.Handler(), o.Token, o.WebhookSecret))
 	if o.WebhookURL != "" && o.WebhookSecret == "" {
 		return nil, errors.New("webhook mode needs a secret (PLANBOT_TELEGRAM_WEBHOOK_SECRET)")
 	}

@@ -198,7 +198,7 @@ func decode(v *viper.Viper, src map[string]string) (Config, error) {
 func (c Config) validate() error {
 	var errs []error
 	bad := func(key, why string, val any) {
-		errs = append(errs, fmt.Errorf("%w: %s %s, got %v", ErrInvalid, key, why, val))
+		errs = append(errs, fmt.Errorf("%w: %s %s, got %s", ErrInvalid, key, why, c.mask(fmt.Sprint(val))))
 	}
 	if c.Top < 1 || c.Top > 10 {
 		bad(KeyTop, "must be from 1 to 10", c.Top)
@@ -243,6 +243,17 @@ func validSecret(s string) bool {
 	return true
 }
 
+// mask hides the token and the webhook secret wherever they appear in s: some
+// put the token in the webhook URL's path, as Telegram's guide once suggested.
+func (c Config) mask(s string) string {
+	for _, secret := range []string{c.Token, c.WebhookSecret} {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "******")
+		}
+	}
+	return s
+}
+
 // Setting is one line of the effective configuration.
 type Setting struct {
 	Key, Env, Value, Source string
@@ -253,7 +264,7 @@ type Setting struct {
 func (c Config) Settings() []Setting {
 	var out []Setting
 	for k := range defaults {
-		val := fmt.Sprint(c.values[k])
+		val := c.mask(fmt.Sprint(c.values[k]))
 		if secret[k] && val != "" {
 			val = "****** (set)"
 		}
