@@ -159,6 +159,7 @@ func New(s Searcher, log *slog.Logger, o Options) (*Bot, error) {
 // a refused token, a webhook Telegram will not accept, an address it cannot
 // listen on.
 func (b *Bot) Run(ctx context.Context) error {
+	defer b.http.CloseIdleConnections() // a stopped bot keeps no connections (nor their goroutines)
 	if err := b.login(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while still connecting

@@ -178,6 +178,9 @@ func (f *fakeAPI) getUpdates(w http.ResponseWriter, r *http.Request) {
 	offset, _ := strconv.Atoi(r.PostForm.Get("offset"))
 	timeout, _ := strconv.Atoi(r.PostForm.Get("timeout"))
 	limit, _ := strconv.Atoi(r.PostForm.Get("limit"))
+	if limit <= 0 || limit > 100 {
+		limit = 100 // Telegram's default and maximum
+	}
 	for {
 		f.mu.Lock()
 		if offset > f.confirmed {
