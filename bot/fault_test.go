@@ -77,7 +77,6 @@ func newFaultProxy(t *testing.T, f *fakeAPI, plan func(faultCall) fault) *faultP
 		counts: map[string]int{}, killed: map[string]chan struct{}{}, injected: map[fault]int{},
 	}
 	p.rp = httputil.NewSingleHostReverseProxy(target)
-	p.rp.ErrorLog = nil
 	p.rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) }
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.srv.Close)
