@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -46,25 +47,25 @@ const (
 // Engine answers questions over one or more parsed plans. It is safe for
 // concurrent use.
 type Engine struct {
-	docs        []*Document
-	entries     []entry
-	seg         *jieba.Segmenter
-	idx         bleve.Index
-	bigrams     analysis.Analyzer // the index's bigram analyzer, for building queries
-	lex         Lexicon
-	synKeys     []string        // synonym and hint phrases, longest first
-	fillers     map[string]bool // lex.Fillers as a set
-	opt         Options
-	unitTitle   []string        // normalised title of each unit
-	titles      string          // unitTitle joined by newlines, for scanning
-	titleStart  []int           // byte offset of each title in titles, and len(titles)
-	folded      []folded        // paragraphs folded for wording checks
-	vocab       map[string]bool // every word the segmenter cuts from the plans' clauses
-	titleVocab  map[string]bool // every word of the title field
-	bigramVocab map[string]bool // every term of the bigram field
-	grams       gramIndex
-	units       []*Unit  // every unit of every document
-	unitMask    []bitset // per unit: its clauses
+	docs         []*Document
+	entries      []entry
+	seg          *jieba.Segmenter
+	idx          bleve.Index
+	bigrams      analysis.Analyzer // the index's bigram analyzer, for building queries
+	lex          Lexicon
+	synKeys      []string        // synonym and hint phrases, longest first
+	fillers      map[string]bool // lex.Fillers as a set
+	opt          Options
+	unitTitle    []string        // normalised title of each unit
+	folded       []folded        // paragraphs folded for wording checks
+	vocab        map[string]bool // every word the segmenter cuts from the plans' clauses
+	titleVocab   map[string]bool // every word of the title field
+	bigramVocab  map[string]bool // every term of the bigram field
+	grams        gramIndex       // over the clauses' normalised texts
+	titleLetters []int           // letters and digits in each unit's title
+	titleGrams   gramIndex       // over unitTitle
+	units        []*Unit         // every unit of every document
+	unitMask     []bitset        // per unit: its clauses
 }
 
 // entry is one clause of one document as the engine sees it.
@@ -144,11 +145,6 @@ func (e *Engine) indexUnits() {
 			e.entries = append(e.entries, entry{doc: d, c: c, norm: Normalize(c.Text), unit: unitOf[c.Unit]})
 		}
 	}
-	for _, t := range e.unitTitle {
-		e.titleStart = append(e.titleStart, len(e.titles))
-		e.titles += t + "\n"
-	}
-	e.titleStart = append(e.titleStart, len(e.titles))
 	e.unitMask = make([]bitset, len(e.units))
 	for i := range e.unitMask {
 		e.unitMask[i] = newBitset(len(e.entries))
@@ -156,7 +152,21 @@ func (e *Engine) indexUnits() {
 	for i, en := range e.entries {
 		e.unitMask[en.unit].set(i)
 	}
-	e.grams = newGramIndex(e.entries)
+	norms := make([]string, len(e.entries))
+	for i, en := range e.entries {
+		norms[i] = en.norm
+	}
+	e.grams = newGramIndex(norms)
+	e.titleGrams = newGramIndex(e.unitTitle)
+	for _, t := range e.unitTitle {
+		n := 0
+		for _, r := range t {
+			if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				n++
+			}
+		}
+		e.titleLetters = append(e.titleLetters, n)
+	}
 }
 
 // Documents lists the loaded plans.

@@ -95,6 +95,7 @@ func runeOffsets(s string) []int {
 }
 
 // stripQuotes removes quotation marks around terms (“十四五” → 十四五).
-func stripQuotes(s string) string {
-	return strings.NewReplacer("“", " ", "”", " ", "\"", " ", "「", " ", "」", " ", "《", " ", "》", " ").Replace(s)
-}
+func stripQuotes(s string) string { return quoteBlanker.Replace(s) }
+
+// quoteBlanker is built once: a Replacer builds its lookup table on first use.
+var quoteBlanker = strings.NewReplacer("“", " ", "”", " ", "\"", " ", "「", " ", "」", " ", "《", " ", "》", " ")

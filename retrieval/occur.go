@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"math/bits"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // bitset is a set of entry (clause) indexes.
@@ -12,6 +14,13 @@ func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
 
 func (b bitset) set(i int)      { b[i/64] |= 1 << (i % 64) }
 func (b bitset) has(i int) bool { return b != nil && b[i/64]&(1<<(i%64)) != 0 }
+
+// or adds o's elements to b (a nil o is empty).
+func (b bitset) or(o bitset) {
+	for i := range o {
+		b[i] |= o[i]
+	}
+}
 
 func (b bitset) count() int {
 	n := 0
@@ -31,20 +40,20 @@ func (b bitset) intersects(o bitset) bool {
 	return false
 }
 
-// gramIndex maps every character and every pair of adjacent characters of the
-// normalised clauses to the clauses holding it. Finding which clauses contain a
-// string is then an intersection of pair sets plus a check of the few
-// candidates, instead of a scan of the whole plan for every word of every
-// question.
+// gramIndex maps every character and every pair of adjacent characters of a
+// list of normalised texts (the clauses, or the unit titles) to the texts
+// holding it. Finding which texts contain a string is then an intersection of
+// pair sets plus a check of the few candidates, instead of a scan of the whole
+// plan for every word of every question.
 type gramIndex struct {
-	n     int
+	texts []string
 	grams map[string]bitset
 }
 
-func newGramIndex(entries []entry) gramIndex {
-	g := gramIndex{n: len(entries), grams: map[string]bitset{}}
-	for i, en := range entries {
-		rs := []rune(en.norm)
+func newGramIndex(texts []string) gramIndex {
+	g := gramIndex{texts: texts, grams: map[string]bitset{}}
+	for i, t := range texts {
+		rs := []rune(t)
 		for k := range rs {
 			g.add(string(rs[k]), i)
 			if k+1 < len(rs) {
@@ -58,43 +67,62 @@ func newGramIndex(entries []entry) gramIndex {
 func (g gramIndex) add(gram string, i int) {
 	b, ok := g.grams[gram]
 	if !ok {
-		b = newBitset(g.n)
+		b = newBitset(len(g.texts))
 		g.grams[gram] = b
 	}
 	b.set(i)
 }
 
-// containing returns the clauses whose normalised text contains s.
-func (e *Engine) containing(s string) bitset {
-	out := newBitset(len(e.entries))
-	rs := []rune(s)
-	if len(rs) == 0 {
-		return out
+// containing returns the texts that contain s.
+func (g gramIndex) containing(s string) bitset {
+	out := newBitset(len(g.texts))
+	g.addContaining(out, s)
+	return out
+}
+
+// addContaining adds to out the texts that contain s.
+func (g gramIndex) addContaining(out bitset, s string) {
+	_, n0 := utf8.DecodeRuneInString(s)
+	if n0 == 0 {
+		return
 	}
-	if len(rs) == 1 {
-		copy(out, e.grams.grams[s])
-		return out
+	if n0 == len(s) {
+		out.or(g.grams[s])
+		return
 	}
-	first, ok := e.grams.grams[string(rs[:2])]
+	_, n1 := utf8.DecodeRuneInString(s[n0:])
+	first, ok := g.grams[s[:n0+n1]]
 	if !ok {
-		return out
+		return
 	}
-	copy(out, first)
-	for k := 1; k+1 < len(rs); k++ {
-		pair, ok := e.grams.grams[string(rs[k:k+2])]
+	if n0+n1 == len(s) {
+		out.or(first)
+		return
+	}
+	// Three runes or more: texts holding every pair, checked letter for letter.
+	cand := slices.Clone(first)
+	for k := n0; k < len(s); {
+		_, a := utf8.DecodeRuneInString(s[k:])
+		if k+a == len(s) {
+			break
+		}
+		_, b := utf8.DecodeRuneInString(s[k+a:])
+		pair, ok := g.grams[s[k:k+a+b]]
 		if !ok {
-			return newBitset(len(e.entries))
+			return
 		}
-		for w := range out {
-			out[w] &= pair[w]
+		for w := range cand {
+			cand[w] &= pair[w]
 		}
+		k += a
 	}
-	if len(rs) > 2 {
-		for i := range e.entries {
-			if out.has(i) && !strings.Contains(e.entries[i].norm, s) {
-				out[i/64] &^= 1 << (i % 64)
+	for w, x := range cand {
+		for x != 0 {
+			i := w*64 + bits.TrailingZeros64(x)
+			x &= x - 1
+			if strings.Contains(g.texts[i], s) {
+				out.set(i)
 			}
 		}
 	}
-	return out
 }

@@ -20,7 +20,7 @@ type concept struct {
 	hint    bool     // says what kind of passage is wanted; ranks, does not count as content
 	unknown bool     // the plan never uses it: not searched (its sub-words would depend on the dictionary)
 	bits    bitset   // clauses mentioning some wording
-	inTitle []bool   // per unit: its title mentions some wording
+	inTitle bitset   // units whose title mentions some wording
 	pairs   []bitset // clauses holding each character pair of a long surface, for partial credit
 }
 
@@ -29,7 +29,7 @@ type fragment struct {
 	text    string
 	runes   int
 	bits    bitset // clauses containing it
-	inTitle []bool
+	inTitle bitset
 }
 
 // question is a question read for searching.
@@ -95,7 +95,7 @@ func (e *Engine) readConcepts(qu *question) {
 	flush := func() {
 		if frag.Len() > 0 {
 			f := frag.String()
-			qu.fragments = append(qu.fragments, fragment{text: f, runes: utf8.RuneCountInString(f), bits: e.containing(f), inTitle: e.titlesWith([]string{f})})
+			qu.fragments = append(qu.fragments, fragment{text: f, runes: utf8.RuneCountInString(f), bits: e.grams.containing(f), inTitle: e.titleGrams.containing(f)})
 			frag.Reset()
 		}
 	}
@@ -342,12 +342,11 @@ func (e *Engine) synonymSpans(norm string) synSpans {
 // characters say little on their own.
 func (e *Engine) locate(c *concept) {
 	c.bits = newBitset(len(e.entries))
+	c.inTitle = newBitset(len(e.units))
 	for _, a := range c.alts {
-		for w, x := range e.containing(a) {
-			c.bits[w] |= x
-		}
+		e.grams.addContaining(c.bits, a)
+		e.titleGrams.addContaining(c.inTitle, a)
 	}
-	c.inTitle = e.titlesWith(c.alts)
 	if rs := []rune(c.surface); len(rs) >= 3 && c.bits.count() == 0 {
 		for k := 0; k+1 < len(rs); k++ {
 			c.pairs = append(c.pairs, e.grams.grams[string(rs[k:k+2])]) // nil when absent
@@ -358,29 +357,6 @@ func (e *Engine) locate(c *concept) {
 	if r, _ := utf8.DecodeRuneInString(c.surface); utf8.RuneCountInString(c.surface) == 1 && unicode.Is(unicode.Han, r) {
 		c.weight *= 0.3 // a lone character is mostly grammar (读, 找, 跟)
 	}
-}
-
-// titlesWith marks the units whose normalised title contains one of alts.
-func (e *Engine) titlesWith(alts []string) []bool {
-	out := make([]bool, len(e.units))
-	for _, a := range alts {
-		if a == "" {
-			continue
-		}
-		// One scan of all titles joined (by a newline no alt contains) instead
-		// of one per title.
-		for off := 0; ; {
-			i := strings.Index(e.titles[off:], a)
-			if i < 0 {
-				break
-			}
-			i += off
-			u := sort.SearchInts(e.titleStart, i+1) - 1
-			out[u] = true
-			off = e.titleStart[u+1]
-		}
-	}
-	return out
 }
 
 // searchText is what goes to bleve: every wording of every concept.

@@ -3,10 +3,10 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -82,41 +82,56 @@ type scoredClause struct {
 
 // candidates fetches clauses from bleve and scores each one.
 func (e *Engine) candidates(ctx context.Context, qu question) ([]scoredClause, error) {
-	req := bleve.NewSearchRequestOptions(e.buildQuery(qu.searchText()), candidates, 0, false)
-	// Ties at the cut are broken by clause id: the order in which a batch
-	// numbers its documents is not fixed, and answers must be.
-	req.SortBy([]string{"-_score", "_id"})
-	sr, err := e.idx.SearchInContext(ctx, req)
+	q := e.buildQuery(qu.searchText())
+	// One more than needed shows whether the cut falls between equal scores.
+	sr, err := e.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, candidates+1, 0, false))
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
+	if len(sr.Hits) > candidates && sr.Hits[candidates-1].Score == sr.Hits[candidates].Score {
+		// Ties at the cut are broken by clause id: the order in which a batch
+		// numbers its documents is not fixed, and answers must be. Sorting by
+		// id loads every match's id, so it is done only when it matters.
+		req := bleve.NewSearchRequestOptions(q, candidates, 0, false)
+		req.SortBy([]string{"-_score", "_id"})
+		if sr, err = e.idx.SearchInContext(ctx, req); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+	}
+	if len(sr.Hits) > candidates {
+		sr.Hits = sr.Hits[:candidates]
+	}
 	// Clauses holding a fragment verbatim join the candidates even when BM25
 	// ranked them low: exact wording is what officials look for.
-	seen := map[int]float64{}
+	max := sr.MaxScore
+	if max <= 0 {
+		max = 1
+	}
+	out := make([]scoredClause, 0, len(sr.Hits)+8)
+	in := newBitset(len(e.entries))
 	for _, h := range sr.Hits {
 		i, _ := strconv.Atoi(h.ID)
-		seen[i] = h.Score
+		in.set(i)
+		out = append(out, scoredClause{i: i, bm25: h.Score / max})
 	}
 	for _, f := range qu.fragments {
 		if f.runes < 2 {
 			continue
 		}
-		for i := range e.entries {
-			if _, ok := seen[i]; !ok && f.bits.has(i) {
-				seen[i] = 0
+		for w, x := range f.bits {
+			for x &^= in[w]; x != 0; x &= x - 1 {
+				i := w*64 + bits.TrailingZeros64(x)
+				in.set(i)
+				out = append(out, scoredClause{i: i})
 			}
 		}
 	}
-	max := sr.MaxScore
-	if max <= 0 {
-		max = 1
-	}
-	out := make([]scoredClause, 0, len(seen))
-	for i, s := range seen {
-		sc := scoredClause{i: i, bm25: s / max, cov: e.clauseCoverage(qu, i, true), content: e.clauseCoverage(qu, i, false)}
+	for k := range out {
+		sc := &out[k]
+		i := sc.i
+		sc.cov, sc.content = e.clauseCoverage(qu, i, true), e.clauseCoverage(qu, i, false)
 		sc.verbatim, sc.all = e.verbatimShare(qu, i)
 		sc.score = sc.bm25 + weightCoverage*sc.cov + weightVerbatim*sc.verbatim
-		out = append(out, sc)
 	}
 	sort.Slice(out, func(a, b int) bool {
 		if out[a].score != out[b].score {
@@ -176,7 +191,7 @@ func (e *Engine) verbatimShare(qu question, i int) (float64, bool) {
 	content, found, all := 0, 0, true
 	for _, f := range qu.fragments {
 		content += f.runes
-		if f.bits.has(i) || f.inTitle[u] {
+		if f.bits.has(i) || f.inTitle.has(u) {
 			found += f.runes
 		} else {
 			all = false
@@ -195,7 +210,7 @@ func (e *Engine) verbatimShare(qu question, i int) (float64, bool) {
 // "5G网络全覆盖"), when that is at least half.
 func (e *Engine) clauseCoverage(qu question, i int, hints bool) float64 {
 	u := e.entries[i].unit
-	return coverage(qu.concepts, hints, func(c *concept) bool { return c.bits.has(i) || c.inTitle[u] },
+	return coverage(qu.concepts, hints, func(c *concept) bool { return c.bits.has(i) || c.inTitle.has(u) },
 		func(p bitset) bool { return p.has(i) })
 }
 
@@ -203,7 +218,7 @@ func (e *Engine) clauseCoverage(qu question, i int, hints bool) float64 {
 // clauses.
 func (e *Engine) unitCoverage(qu question, u int, hints bool) float64 {
 	m := e.unitMask[u]
-	return coverage(qu.concepts, hints, func(c *concept) bool { return c.bits.intersects(m) || c.inTitle[u] },
+	return coverage(qu.concepts, hints, func(c *concept) bool { return c.bits.intersects(m) || c.inTitle.has(u) },
 		func(p bitset) bool { return p != nil && p.intersects(m) })
 }
 
@@ -246,6 +261,7 @@ type rankedUnit struct {
 	idx     int // index in Engine.units
 	doc     *Document
 	clauses []scoredClause
+	n       int // clauses, while grouping
 	unitCov float64
 	score   float64
 	all     bool
@@ -255,24 +271,32 @@ type rankedUnit struct {
 // little for covering the question across clauses; units holding the whole
 // question verbatim come first.
 func (e *Engine) rankUnits(qu question, scored []scoredClause) []rankedUnit {
-	byUnit := map[*Unit]*rankedUnit{}
-	var order []*rankedUnit
+	// Units in the order of their best clause; each unit's clauses keep
+	// their order (best first) in one shared array.
+	at := make([]int, len(e.units)) // 1 + position in out, 0: not yet seen
+	var out []rankedUnit
 	for _, sc := range scored {
-		en := e.entries[sc.i]
-		ru := byUnit[en.c.Unit]
-		if ru == nil {
-			ru = &rankedUnit{unit: en.c.Unit, idx: en.unit, doc: en.doc}
-			byUnit[en.c.Unit] = ru
-			order = append(order, ru)
+		u := e.entries[sc.i].unit
+		if at[u] == 0 {
+			out = append(out, rankedUnit{unit: e.units[u], idx: u, doc: e.entries[sc.i].doc})
+			at[u] = len(out)
 		}
+		out[at[u]-1].n++
+	}
+	backing := make([]scoredClause, 0, len(scored))
+	for k := range out {
+		out[k].clauses = backing[len(backing) : len(backing) : len(backing)+out[k].n]
+		backing = backing[:len(backing)+out[k].n]
+	}
+	for _, sc := range scored {
+		ru := &out[at[e.entries[sc.i].unit]-1]
 		ru.clauses = append(ru.clauses, sc)
 		ru.all = ru.all || sc.all
 	}
-	out := make([]rankedUnit, 0, len(order))
-	for _, ru := range order {
+	for k := range out {
+		ru := &out[k]
 		ru.unitCov = e.unitCoverage(qu, ru.idx, true)
-		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov + weightTitle*titleMatch(qu.fragments, ru.idx, e.unitTitle[ru.idx])
-		out = append(out, *ru)
+		ru.score = ru.clauses[0].score + weightUnitCov*ru.unitCov + weightTitle*titleMatch(qu.fragments, ru.idx, e.titleLetters[ru.idx])
 	}
 	sort.SliceStable(out, func(a, b int) bool {
 		if out[a].all != out[b].all {
@@ -396,20 +420,15 @@ func mergeSpans(s []Span) []Span {
 
 // titleMatch is the share of a title's characters that the question's
 // fragments repeat verbatim: 1 when someone asks for an article by its title
-// ("二〇三五年远景目标是什么" → 第3条 "二〇三五年远景目标。").
-func titleMatch(frags []fragment, u int, title string) float64 {
-	total := 0
-	for _, r := range title {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			total++
-		}
-	}
+// ("二〇三五年远景目标是什么" → 第3条 "二〇三五年远景目标。"). total is the
+// number of letters and digits in the title (Engine.titleLetters).
+func titleMatch(frags []fragment, u int, total int) float64 {
 	if total == 0 {
 		return 0
 	}
 	got := 0
 	for _, f := range frags {
-		if f.inTitle[u] {
+		if f.inTitle.has(u) {
 			got += f.runes
 		}
 	}
