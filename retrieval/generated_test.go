@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"math/rand/v2"
 	"strings"
 )
@@ -17,9 +19,7 @@ func generatedQuestions(d *Document, lex Lexicon, n int) []string {
 	var terms []string
 	terms = append(terms, documentTerms([]*Document{d})...)
 	terms = append(terms, lex.Terms...)
-	for k := range lex.Synonyms {
-		terms = append(terms, k)
-	}
+	terms = append(terms, slices.Sorted(maps.Keys(lex.Synonyms))...) // map order would change the set
 	for _, u := range d.Units {
 		terms = append(terms, strings.TrimSuffix(u.Title, "。"))
 	}
