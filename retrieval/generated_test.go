@@ -3,8 +3,8 @@ package retrieval
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
