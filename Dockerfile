@@ -8,7 +8,8 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-# The same flags as scripts/build-release.sh, which CI runs outside Docker.
+# The build is scripts/build-release.sh itself, so its flags cannot drift; go test
+# runs the same script outside Docker and checks the result (release_test.go).
 RUN ./scripts/build-release.sh /out/planbot
 
 # distroless/static: no shell, no libc; CA certificates and /etc/passwd with the
