@@ -70,10 +70,13 @@ func New(opt Options) (*Segmenter, error) {
 		if dir, err = materialise(opt.CacheDir); err != nil {
 			// A cache owned by another user, or a read-only home: a private
 			// temporary copy still lets the process start.
+			// The dictionaries are read whole when loaded, so the copy
+			// is removed as soon as they are.
 			tmp, terr := os.MkdirTemp("", "planbot-jieba-")
 			if terr != nil {
 				return nil, fmt.Errorf("%w (and no temporary directory: %w)", err, terr)
 			}
+			defer os.RemoveAll(tmp)
 			if cerr := copyEmbedded(tmp); cerr != nil {
 				return nil, cerr
 			}

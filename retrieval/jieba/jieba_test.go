@@ -60,8 +60,10 @@ func TestOffsets(t *testing.T) {
 }
 
 // An unwritable cache must not stop the process: it falls back to a private
-// temporary copy.
+// temporary copy, removed once the dictionaries are loaded.
 func TestUnwritableCacheFallsBack(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	ro := t.TempDir() + "/file-not-dir"
 	if err := os.WriteFile(ro, nil, 0o444); err != nil {
 		t.Fatal(err)
@@ -73,6 +75,9 @@ func TestUnwritableCacheFallsBack(t *testing.T) {
 	defer s.Close()
 	if got := s.Tokens("林长制"); len(got) == 0 {
 		t.Error("no tokens")
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("the temporary copy was left behind: %v", left)
 	}
 }
 
