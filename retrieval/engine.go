@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
@@ -34,8 +35,14 @@ var (
 	ErrTooLong     = errors.New("question too long")
 )
 
-// MaxQueryRunes bounds a question; longer ones are cut by the caller or refused.
+// MaxQueryRunes bounds a question, counted after Compact; longer ones are cut
+// by the caller or refused.
 const MaxQueryRunes = 500
+
+// Compact trims a question and folds every run of white space into one
+// space, so that pasted line breaks and indentation neither count against
+// MaxQueryRunes nor push the question out of it.
+func Compact(q string) string { return strings.Join(strings.Fields(q), " ") }
 
 // Field names in the bleve index.
 const (

@@ -193,6 +193,12 @@ func TestSearchRefusesBadInput(t *testing.T) {
 	if _, err := e.Search(context.Background(), long, 3); err != nil {
 		t.Errorf("a long question should be cut, not refused: %v", err)
 	}
+	// White space does not count against the limit (found by FuzzQuestion:
+	// 500 spaces and a question were cut to nothing).
+	padded := strings.Repeat(" ", MaxQueryRunes) + "人均预期寿命\n\n" + strings.Repeat("\t", MaxQueryRunes) + "要达到多少岁"
+	if r, err := e.Search(context.Background(), padded, 3); err != nil || !r.Found || r.Hits[0].Unit.Key != "5" {
+		t.Errorf("a question padded with white space: found=%v err=%v", r.Found, err)
+	}
 }
 
 func TestCheck(t *testing.T) {

@@ -61,6 +61,7 @@ func (e *Engine) analyse(q string) (question, error) {
 	if !utf8.ValidString(q) {
 		return question{}, ErrInvalidUTF8
 	}
+	q = Compact(q)
 	if rs := []rune(q); len(rs) > MaxQueryRunes {
 		q = string(rs[:MaxQueryRunes])
 	}
