@@ -54,6 +54,17 @@ type api struct {
 	bot   *tgbotapi.BotAPI
 	token string
 	http  *http.Client
+	seen  seenFunc // nil: nobody listens
+}
+
+// seenFunc is told how each Bot API call went: the HTTP status of the answer
+// (0 when none came) and the call's error, scrubbed (nil when it succeeded).
+type seenFunc func(ctx context.Context, method string, status int, err error)
+
+func (f seenFunc) call(ctx context.Context, method string, status int, err error) {
+	if f != nil {
+		f(ctx, method, status, err)
+	}
 }
 
 // newHTTPClient is the client the bot uses when none is given: bounded dial
@@ -72,14 +83,20 @@ func newHTTPClient() *http.Client {
 	return &http.Client{Transport: tr, Timeout: pollTimeout + 20*time.Second}
 }
 
-// ctxDoer binds a context to each request the library makes.
+// ctxDoer binds a context to each request the library makes, and notes the
+// status of the answer (which the library does not return) in *status.
 type ctxDoer struct {
-	ctx context.Context
-	c   *http.Client
+	ctx    context.Context
+	c      *http.Client
+	status *int
 }
 
 func (d ctxDoer) Do(req *http.Request) (*http.Response, error) {
-	return d.c.Do(req.WithContext(d.ctx))
+	resp, err := d.c.Do(req.WithContext(d.ctx))
+	if err == nil {
+		*d.status = resp.StatusCode
+	}
+	return resp, err
 }
 
 // endpoint turns the base URL of the Bot API into the library's format string
@@ -90,16 +107,20 @@ func endpoint(base string) string {
 
 // connect calls getMe, through the library's constructor, to learn who the bot
 // is. It fails only for the given context's reasons, so the caller decides
-// about retries.
-func connect(ctx context.Context, token, base string, c *http.Client) (*api, error) {
+// about retries. seen is told how getMe and every later call went.
+func connect(ctx context.Context, token, base string, c *http.Client, seen seenFunc) (*api, error) {
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	b, err := tgbotapi.NewBotAPIWithClient(token, endpoint(base), ctxDoer{cctx, c})
+	var status int
+	b, err := tgbotapi.NewBotAPIWithClient(token, endpoint(base), ctxDoer{cctx, c, &status})
 	if err != nil {
-		return nil, scrub(token, "getMe", err)
+		err = scrub(token, "getMe", err)
+		seen.call(cctx, "getMe", status, err)
+		return nil, err
 	}
+	seen.call(cctx, "getMe", status, nil)
 	b.Client = nil // every call sets its own; a stale context must not leak
-	return &api{bot: b, token: token, http: c}, nil
+	return &api{bot: b, token: token, http: c, seen: seen}, nil
 }
 
 // self is the bot's own account, as getMe reported it.
@@ -112,8 +133,16 @@ func (a *api) call(ctx context.Context, method string, p tgbotapi.Params, out an
 		ctx, cancel = context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 	}
+	var status int
 	b := *a.bot
-	b.Client = ctxDoer{ctx, a.http}
+	b.Client = ctxDoer{ctx, a.http, &status}
+	err := a.make(&b, method, p, out)
+	a.seen.call(ctx, method, status, err)
+	return err
+}
+
+// make is call's request on b, its client bound to the call's context.
+func (a *api) make(b *tgbotapi.BotAPI, method string, p tgbotapi.Params, out any) error {
 	resp, err := b.MakeRequest(method, p)
 	if err != nil {
 		return scrub(a.token, method, err)

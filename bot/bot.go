@@ -42,8 +42,9 @@ type Options struct {
 	WebhookSecret string // required with WebhookURL; checked on every request
 	// Listen is the address the webhook (and Mux) is served on.
 	Listen string
-	// Mux, when set, is served on Listen in both modes, with the webhook added
-	// to it in webhook mode; a later health or metrics endpoint goes here.
+	// Mux, when set, is served on Listen in both modes from the start of Run
+	// (before Telegram is reached), with the webhook added to it in webhook
+	// mode: health, readiness (see Ready) and metrics endpoints go here.
 	Mux          *http.ServeMux
 	Workers      int           // updates handled at once; default 8
 	DrainTimeout time.Duration // how long shutdown waits for answers in flight; default 10s
@@ -55,6 +56,8 @@ type Options struct {
 	// HTTPClient calls the Bot API; default: one with dial, TLS and total
 	// timeouts. Its Timeout, if any, must exceed a long poll (50 s).
 	HTTPClient *http.Client
+	// Observer is told what the bot does, for metrics; default: nobody.
+	Observer Observer
 }
 
 // Errors Run and New return for conditions an operator must fix; main prints
@@ -90,6 +93,14 @@ type Bot struct {
 	more   *lru[moreQuery]
 	seen   *lru[struct{}]
 	budget int // message budget for answers; 0: answers.MaxMessage (tests lower it)
+	obs    Observer
+
+	// What Ready reports: getMe has succeeded (in this Run), and the method of
+	// the last Bot API call that got no answer (nil when the last call got one).
+	connected  atomic.Bool
+	silent     atomic.Pointer[string]
+	wake       chan struct{} // sawCall tells probe that Telegram fell silent
+	probeEvery time.Duration // how often probe asks; tests shorten it
 
 	// Set by Run before any update is handled.
 	api  *api
@@ -141,6 +152,10 @@ func New(s Searcher, log *slog.Logger, o Options) (*Bot, error) {
 	if len(s.Documents()) == 0 {
 		return nil, errors.New("bot: the searcher has no documents")
 	}
+	obs := o.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
 	return &Bot{
 		opt:    o,
 		search: s,
@@ -150,6 +165,10 @@ func New(s Searcher, log *slog.Logger, o Options) (*Bot, error) {
 		flood:  newFlood(o.FloodLimit, o.FloodWindow),
 		more:   newLRU[moreQuery](moreCacheSize, moreCacheTTL),
 		seen:   newLRU[struct{}](4096, time.Hour),
+		obs:    obs,
+
+		wake:       make(chan struct{}, 1),
+		probeEvery: probeEvery,
 	}, nil
 }
 
@@ -157,9 +176,17 @@ func New(s Searcher, log *slog.Logger, o Options) (*Bot, error) {
 // stops taking updates, lets the answers in flight finish (up to
 // DrainTimeout) and returns nil. It returns an error only when it cannot start:
 // a refused token, a webhook Telegram will not accept, an address it cannot
-// listen on.
+// listen on. The listen address is served from the start, so that health and
+// readiness can be asked while Telegram is still being reached, and until the
+// bot stops taking updates.
 func (b *Bot) Run(ctx context.Context) error {
 	defer b.http.CloseIdleConnections() // a stopped bot keeps no connections (nor their goroutines)
+	defer b.connected.Store(false)
+	stopHTTP, err := b.listen(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopHTTP()
 	if err := b.login(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while still connecting
@@ -167,6 +194,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.setCommands(ctx)
+	stopProbe := b.startProbe(ctx)
+	defer stopProbe()
 
 	// Answers in flight outlive ctx: they run on a context of their own,
 	// cancelled only when the drain time is up.
@@ -174,12 +203,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer cancelWork()
 	p := newPool(work, b.opt.Workers, b.opt.Workers*queuePerWorker)
 
-	var err error
 	if b.opt.WebhookURL != "" {
 		err = b.serveWebhook(ctx, p)
 	} else {
 		err = b.servePolling(ctx, p)
 	}
+	stopHTTP()
 	b.drain(p, cancelWork)
 	return err
 }
@@ -189,11 +218,12 @@ func (b *Bot) Run(ctx context.Context) error {
 func (b *Bot) login(ctx context.Context) error {
 	bo := backoff{min: time.Second, max: time.Minute}
 	for attempt := 1; ; attempt++ {
-		a, err := connect(ctx, b.opt.Token, b.opt.APIURL, b.http)
+		a, err := connect(ctx, b.opt.Token, b.opt.APIURL, b.http, b.sawCall)
 		if err == nil {
 			b.api = a
 			b.self = a.self()
-			b.out = &sender{api: a, lim: newLimits(), clock: b.clock, log: b.log}
+			b.out = &sender{api: a, lim: newLimits(), clock: b.clock, log: b.log, obs: b.obs}
+			b.connected.Store(true)
 			b.log.Info("connected to telegram", "bot", b.self.UserName, "id", b.self.ID)
 			return nil
 		}
@@ -204,6 +234,7 @@ func (b *Bot) login(ctx context.Context) error {
 		wait := bo.next()
 		if d, ok := retryAfter(err); ok {
 			wait = d
+			b.obs.RetryAfter(d)
 		}
 		b.log.Warn("telegram unreachable; retrying", "attempt", attempt, "in", wait, "err", err)
 		if err := b.clock.Sleep(ctx, wait); err != nil {

@@ -58,8 +58,9 @@ type setup struct {
 	level    slog.Level
 	searcher func(*retrieval.Engine) Searcher
 	budget   int
-	noWait   bool  // do not wait for the first getUpdates
-	clock    clock // the bot's clock instead of the harness's fake one
+	noWait   bool          // do not wait for the first getUpdates
+	clock    clock         // the bot's clock instead of the harness's fake one
+	probe    time.Duration // how often to ask getMe while Telegram is silent, instead of probeEvery
 }
 
 // start runs a bot against f until the test ends; it returns once the bot is
@@ -86,6 +87,9 @@ func start(t *testing.T, f *fakeAPI, s setup) *harness {
 		b.clock = s.clock
 	}
 	b.budget = s.budget
+	if s.probe > 0 {
+		b.probeEvery = s.probe
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop = cancel
 	go func() { h.done <- b.Run(ctx) }()

@@ -43,7 +43,7 @@ func (b *Bot) onInline(ctx context.Context, iq *tgbotapi.InlineQuery) outcome {
 				out.err = err
 			}
 		}
-		out.found, out.hits = res.Found, len(res.Hits)
+		out.found, out.hits, out.question = res.Found, len(res.Hits), err == nil
 		if res.Found {
 			results = b.hitResults(res)
 		}
@@ -57,9 +57,13 @@ func (b *Bot) onInline(ctx context.Context, iq *tgbotapi.InlineQuery) outcome {
 	if len(results) == 0 && b.self.UserName != "" {
 		p["button"] = marshal(map[string]string{"text": "没有找到：打开目录", "start_parameter": "toc"})
 	}
-	if err := b.out.send(ctx, target{}, "answerInlineQuery", p, nil); err != nil && out.err == nil {
-		out.err = err
+	if err := b.out.send(ctx, target{}, "answerInlineQuery", p, nil); err != nil {
+		if out.err == nil {
+			out.err = err
+		}
+		return out
 	}
+	b.obs.Inline()
 	return out
 }
 

@@ -45,7 +45,7 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) outcome {
 		}
 		a = say(text)
 	}
-	out.found, out.hits = a.found, a.hits
+	out.found, out.hits, out.question = a.found, a.hits, a.question
 	if err := b.deliver(ctx, m.Chat, m.MessageID, a); err != nil && out.err == nil {
 		out.err = err
 	}
@@ -169,7 +169,9 @@ func (b *Bot) ask(ctx context.Context, q string) (answer, error) {
 		return answer{}, err
 	}
 	if pg.res.ArticleRef {
-		return b.articleAnswer(pg.res), nil
+		a := b.articleAnswer(pg.res)
+		a.question = true
+		return a, nil
 	}
 	more := ""
 	if pg.more {
@@ -177,7 +179,9 @@ func (b *Bot) ask(ctx context.Context, q string) (answer, error) {
 		b.more.put(b.clock.Now(), id, moreQuery{q: q})
 		more = moreData(id, 1)
 	}
-	return b.pageAnswer(pg, more), nil
+	a := b.pageAnswer(pg, more)
+	a.question = true
+	return a, nil
 }
 
 // moreQuery is a question remembered for its "更多" button.

@@ -11,13 +11,6 @@ import (
 
 // servePolling takes updates with getUpdates until ctx is cancelled.
 func (b *Bot) servePolling(ctx context.Context, p *pool) error {
-	if b.opt.Mux != nil {
-		stop, err := b.serveHTTP(ctx, b.opt.Mux)
-		if err != nil {
-			return err
-		}
-		defer stop()
-	}
 	// A webhook left over from webhook mode would make every getUpdates a 409.
 	// Pending updates are kept: they are questions waiting for an answer.
 	if err := b.out.send(ctx, target{}, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}, nil); err != nil && ctx.Err() == nil {
@@ -90,6 +83,7 @@ func (b *Bot) pollWait(err error, bo *backoff) time.Duration {
 	wait := bo.next()
 	if d, ok := retryAfter(err); ok {
 		wait = d
+		b.obs.RetryAfter(d)
 	}
 	var ae *APIError
 	if errors.As(err, &ae) && ae.conflict() {

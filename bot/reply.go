@@ -15,12 +15,14 @@ import (
 )
 
 // answer is what the bot sends back for one request: one or more messages,
-// the keyboard on the last; found and hits are for the log.
+// the keyboard on the last; found, hits and question are for the log and the
+// Observer.
 type answer struct {
-	texts []string
-	kb    *tgbotapi.InlineKeyboardMarkup
-	found bool
-	hits  int
+	texts    []string
+	kb       *tgbotapi.InlineKeyboardMarkup
+	found    bool
+	hits     int
+	question bool // the answer to a question
 }
 
 func say(text string) answer { return answer{texts: []string{text}} }

@@ -31,6 +31,7 @@ type sender struct {
 	lim   *limits
 	clock clock
 	log   *slog.Logger
+	obs   Observer
 }
 
 // target says which limits a request counts against: a chat message (chat ≠ 0)
@@ -43,6 +44,8 @@ type target struct {
 // send delivers a request, waiting for its slot and retrying as described on
 // sender. out receives the result (nil: ignored).
 func (s *sender) send(ctx context.Context, to target, method string, p tgbotapi.Params, out any) error {
+	s.obs.Outgoing(1)
+	defer s.obs.Outgoing(-1)
 	bo := backoff{min: time.Second, max: 4 * time.Second}
 	var failing time.Time // since when the request has failed; zero: it has not
 	budget := retryFor
@@ -58,6 +61,7 @@ func (s *sender) send(ctx context.Context, to target, method string, p tgbotapi.
 			return nil
 		}
 		if d, ok := retryAfter(err); ok {
+			s.obs.RetryAfter(d)
 			s.log.Warn("telegram asked to slow down; sending again", "method", method, "retry_after", d)
 			if to.chat != 0 {
 				s.lim.pause(to.chat, s.clock.Now().Add(d))

@@ -17,6 +17,9 @@ type outcome struct {
 	hits   int
 	text   string // the question; logged at debug level only
 	err    error
+	// question: the reply is the answer to a question (a search), which the
+	// Observer counts once it has gone out (err == nil).
+	question bool
 }
 
 // job wraps an update for the pool: updates from one chat (or, for inline
@@ -45,12 +48,17 @@ func orderKey(u tgbotapi.Update) int64 {
 func (b *Bot) handle(ctx context.Context, u tgbotapi.Update, received time.Time) {
 	var out outcome
 	kind, chatType := describe(u)
+	b.obs.Update(kind)
 	defer func() {
 		if v := recover(); v != nil {
 			out.err = fmt.Errorf("panic: %v", v)
 			b.log.Error("panic while handling an update", "update_id", u.UpdateID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		}
-		b.logUpdate(ctx, u.UpdateID, kind, chatType, time.Since(received), out)
+		latency := time.Since(received)
+		if out.question && out.err == nil {
+			b.obs.Answer(latency, out.found)
+		}
+		b.logUpdate(ctx, u.UpdateID, kind, chatType, latency, out)
 	}()
 	switch {
 	case u.Message != nil:
@@ -64,7 +72,8 @@ func (b *Bot) handle(ctx context.Context, u tgbotapi.Update, received time.Time)
 	}
 }
 
-// describe names an update's kind and chat type for the log.
+// describe names an update's kind and chat type for the log; the Observer gets
+// the kind, one of four names.
 func describe(u tgbotapi.Update) (kind, chatType string) {
 	switch {
 	case u.Message != nil:

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -31,40 +32,62 @@ const maxUpdateBytes = 1 << 20
 // place in the queue.
 const acceptWait = 5 * time.Second
 
-// serveWebhook serves the webhook on Listen, registers it with Telegram, and
-// takes updates until ctx is cancelled. The webhook stays registered when the
-// bot stops, so Telegram keeps the updates that arrive meanwhile for the next
-// run.
+// serveWebhook registers the webhook with Telegram (listen already serves it)
+// and takes updates until ctx is cancelled. The webhook stays registered when
+// the bot stops, so Telegram keeps the updates that arrive meanwhile for the
+// next run.
 func (b *Bot) serveWebhook(ctx context.Context, p *pool) error {
-	u, err := url.Parse(b.opt.WebhookURL)
-	if err != nil {
-		return fmt.Errorf("webhook url: %w", err)
-	}
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	mux := b.opt.Mux
-	if mux == nil {
-		mux = http.NewServeMux()
-	}
-	mux.Handle(path, b.Handler())
 	b.pool.Store(p)
 	defer b.pool.Store(nil)
-	stop, err := b.serveHTTP(ctx, mux)
-	if err != nil {
-		return err
-	}
-	defer stop()
 	if err := b.setWebhook(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
 		return err
 	}
+	path, _ := webhookPath(b.opt.WebhookURL)
 	b.log.Info("webhook registered; waiting for updates", "path", path, "listen", b.opt.Listen)
 	<-ctx.Done()
 	return nil
+}
+
+// listen serves Mux on Listen, with the webhook added to it in webhook mode,
+// until the returned stop is called (once or more). The webhook answers 503
+// until the bot takes updates. In polling mode without a Mux there is nothing
+// to serve.
+func (b *Bot) listen(ctx context.Context) (func(), error) {
+	mux := b.opt.Mux
+	if b.opt.WebhookURL != "" {
+		path, err := webhookPath(b.opt.WebhookURL)
+		if err != nil {
+			return nil, err
+		}
+		if mux == nil {
+			mux = http.NewServeMux()
+		}
+		mux.Handle(path, b.Handler())
+	}
+	if mux == nil {
+		return func() {}, nil
+	}
+	stop, err := b.serveHTTP(ctx, mux)
+	if err != nil {
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(stop) }, nil
+}
+
+// webhookPath is the path of the webhook URL: where the bot listens.
+func webhookPath(webhookURL string) (string, error) {
+	u, err := url.Parse(webhookURL)
+	if err != nil {
+		return "", fmt.Errorf("webhook url: %w", err)
+	}
+	if u.Path == "" {
+		return "/", nil
+	}
+	return u.Path, nil
 }
 
 // setWebhook registers the webhook with its secret and the updates the bot
