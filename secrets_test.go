@@ -101,3 +101,56 @@ func TestServeRefusedTokenShowsNoSecret(t *testing.T) {
 	noSecrets(t, "stdout", stdout.String())
 	noSecrets(t, "stderr", stderr.String())
 }
+
+// TestServeEndpointsShowNoSecret runs `planbot serve` in webhook mode with the
+// token in the webhook's path, posts through the webhook a question quoting
+// both secrets (and once with a wrong secret header), and has Telegram refuse
+// the answer with a description repeating the request path, token included:
+// /metrics, /readyz and /healthz show neither secret, nor does the log.
+func TestServeEndpointsShowNoSecret(t *testing.T) {
+	api := newScriptedAPI(t, cliToken)
+	close(api.me)
+	api.change(func() { api.refuse = 1 })
+	s := startServing(t, "PLANBOT_TELEGRAM_TOKEN="+cliToken, "PLANBOT_TELEGRAM_API_URL="+api.srv.URL,
+		"PLANBOT_TELEGRAM_WEBHOOK_URL=https://bot.example.org/"+cliToken, "PLANBOT_TELEGRAM_WEBHOOK_SECRET="+cliSecret)
+	s.until("the webhook to be registered", func() bool { return api.count("setWebhook") > 0 })
+
+	post := func(secret, update string) int {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, "http://"+s.listen+"/"+cliToken, strings.NewReader(update))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	quoting := privateUpdate(1, 42, "我的 token 是 "+cliToken+"，secret 是 "+cliSecret)
+	if code := post(cliSecret+"x", quoting); code != http.StatusUnauthorized {
+		t.Errorf("webhook with a wrong secret: %d, want 401", code)
+	}
+	if code := post(cliSecret, quoting); code != http.StatusOK {
+		t.Fatalf("webhook: %d, want 200", code)
+	}
+	s.until("the refusal to be counted", func() bool {
+		return metric(s.scrape(), "planbot_telegram_errors_total", "code", "400") == 1
+	})
+	if code := post(cliSecret, privateUpdate(2, 43, "人均预期寿命要达到多少岁")); code != http.StatusOK {
+		t.Fatalf("webhook: %d, want 200", code)
+	}
+	s.until("the answer to be counted", func() bool { return metric(s.scrape(), "planbot_answers_total") == 1 })
+
+	for _, path := range []string{"/metrics", "/readyz", "/healthz"} {
+		code, body := s.get(path)
+		if code != http.StatusOK {
+			t.Errorf("%s: %d\n%s", path, code, body)
+		}
+		noSecrets(t, path, body)
+	}
+	noSecrets(t, "the log", s.logs.String())
+}
