@@ -22,7 +22,8 @@ func (a *app) serveCmd() *cobra.Command {
 
 Long polling by default; with PLANBOT_TELEGRAM_WEBHOOK_URL (and
 PLANBOT_TELEGRAM_WEBHOOK_SECRET) Telegram posts updates to the listen address
-instead. The listen address also serves, in both modes and from the start:
+instead. In both modes the listen address also serves, from the moment the
+index is built (before Telegram is reached):
   /healthz  200 while the process is up (planbot healthcheck asks it)
   /readyz   200 once connected to Telegram while its last call got an answer;
             503 with the reason otherwise
