@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -33,8 +34,8 @@ func TestServeNeedsToken(t *testing.T) {
 }
 
 // TestServeWiresTheBot runs `planbot serve` against a minimal Bot API on
-// loopback: it connects, serves /healthz on the listen address, and exits
-// cleanly when its context is cancelled (SIGTERM).
+// loopback: it serves /healthz on the listen address, connects and polls, and
+// exits cleanly when its context is cancelled (SIGTERM).
 func TestServeWiresTheBot(t *testing.T) {
 	var mu sync.Mutex
 	var methods []string
@@ -81,14 +82,20 @@ func TestServeWiresTheBot(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
 
-	// Poll with a deadline: building the engine takes a moment.
+	// Poll with a deadline: building the engine takes a moment. /healthz
+	// answers before Telegram is reached, so wait for the long poll too.
+	polling := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Contains(methods, "getUpdates")
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for healthcheck(context.Background(), listen) != nil {
+	for healthcheck(context.Background(), listen) != nil || !polling() {
 		if time.Now().After(deadline) {
 			cancel()
-			t.Fatalf("/healthz never answered; log:\n%s", logs)
+			t.Fatalf("/healthz never answered or the bot never polled; log:\n%s", logs)
 		}
 		<-tick.C
 	}
