@@ -74,7 +74,7 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, req request) (an
 		if !hasContent(q) {
 			return say(usageAsk), nil
 		}
-		q, cut := clip(q, maxQuestionRunes)
+		q, cut := clip(retrieval.Compact(q), maxQuestionRunes)
 		a, err := b.ask(ctx, q)
 		if err != nil || !cut {
 			return a, err
