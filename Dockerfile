@@ -4,6 +4,9 @@
 #
 # Build on glibc (Debian): gojieba's C++ is reported to crash on musl/Alpine.
 FROM golang:1.26-bookworm AS build
+# go.mod needs Go 1.27.3 (fixes in net/http, crypto/tls, crypto/x509); the go
+# command fetches that toolchain through the module proxy, as on CI.
+ENV GOTOOLCHAIN=go1.27.3
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

@@ -1,6 +1,6 @@
 module planbot
 
-go 1.26.0
+go 1.27.3
 
 require (
 	github.com/blevesearch/bleve/v2 v2.6.3
