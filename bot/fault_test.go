@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -312,7 +313,10 @@ func TestFaults(t *testing.T) {
 			if !strings.Contains(h.logs.String(), tc.log) {
 				t.Errorf("log lacks %q:\n%s", tc.log, h.logs)
 			}
-			t.Logf("faults injected: %v", p.injected)
+			p.mu.Lock() // the bot is still polling
+			injected := maps.Clone(p.injected)
+			p.mu.Unlock()
+			t.Logf("faults injected: %v", injected)
 		})
 	}
 }
