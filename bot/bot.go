@@ -88,6 +88,12 @@ type Bot struct {
 	search Searcher
 	log    *slog.Logger
 	clock  clock
+	// pace is the polling loop's clock: how long it waits between getUpdates
+	// while answers are in flight, and how long an update may stay
+	// unconfirmed (ledger.go). It is the wall clock but for tests, kept apart
+	// from clock because most tests' clocks wait for nothing, and the loop
+	// would spin on them.
+	pace   clock
 	http   *http.Client
 	flood  *flood
 	more   *lru[moreQuery]
@@ -161,6 +167,7 @@ func New(s Searcher, log *slog.Logger, o Options) (*Bot, error) {
 		search: s,
 		log:    log,
 		clock:  realClock{},
+		pace:   realClock{},
 		http:   c,
 		flood:  newFlood(o.FloodLimit, o.FloodWindow),
 		more:   newLRU[moreQuery](moreCacheSize, moreCacheTTL),
@@ -203,14 +210,16 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer cancelWork()
 	p := newPool(work, b.opt.Workers, b.opt.Workers*queuePerWorker)
 
+	stop := func() {
+		stopHTTP()
+		b.drain(p, cancelWork)
+	}
 	if b.opt.WebhookURL != "" {
 		err = b.serveWebhook(ctx, p)
-	} else {
-		err = b.servePolling(ctx, p)
+		stop()
+		return err
 	}
-	stopHTTP()
-	b.drain(p, cancelWork)
-	return err
+	return b.servePolling(ctx, p, stop) // confirms what finished after stop
 }
 
 // login learns who the bot is (getMe), retrying with backoff while Telegram is

@@ -9,8 +9,23 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// servePolling takes updates with getUpdates until ctx is cancelled.
-func (b *Bot) servePolling(ctx context.Context, p *pool) error {
+// servePolling takes updates with getUpdates until ctx is cancelled, then
+// calls stop (which drains the answers in flight) and confirms to Telegram
+// every update whose handling finished.
+//
+// Delivery is at least once, short of what the caps of ledger let through:
+// Telegram learns that an update is done only from the offset of a later
+// getUpdates, and the offset is advanced past an update only once its
+// handling has finished (answer sent, given up for good, or ignored). A
+// process killed (SIGKILL, OOM, crash) with answers in flight gets those
+// updates, and every later one not yet confirmed, delivered again to the next
+// run: those it had answered are answered twice, none is lost. The exception
+// is an update let through unfinished, after maxUnconfirmedAge or when more
+// than maxUnconfirmed are open: this process still answers it, but a kill
+// before it does loses it. A graceful stop drains first and then confirms, so
+// nothing is answered twice after it, unless the drain times out: an answer
+// it cut short comes back to the next run, with those after it.
+func (b *Bot) servePolling(ctx context.Context, p *pool, stop func()) error {
 	// A webhook left over from webhook mode would make every getUpdates a 409.
 	// Pending updates are kept: they are questions waiting for an answer.
 	if err := b.out.send(ctx, target{}, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}, nil); err != nil && ctx.Err() == nil {
@@ -18,49 +33,78 @@ func (b *Bot) servePolling(ctx context.Context, p *pool) error {
 	}
 	b.pool.Store(p)
 	b.log.Info("polling for updates")
-	offset := b.poll(ctx, p)
+	l := newLedger()
+	b.poll(ctx, p, l)
 	b.pool.Store(nil)
-	b.confirm(ctx, offset)
+	stop()
+	b.confirm(ctx, l.final())
 	return nil
 }
 
-// poll is the update loop. It returns the offset to confirm: one past the last
-// update the pool accepted.
+// poll is the update loop. It hands each update to the pool once, records it
+// in l, and asks for more with the offset l gives. While taken updates are
+// unconfirmed, Telegram answers getUpdates at once, so the loop then waits
+// (busyPoll, or until an answer finishing moves the offset) between calls
+// that bring nothing new, and long-polls only when none is open.
 //
-// The offset of each getUpdates confirms every earlier update to Telegram, so
-// it is advanced past an update only once the pool has accepted it; an accepted
-// update is answered even during shutdown (see Run), so confirming it cannot
-// lose it, short of the process being killed. An update the pool did not take
-// (ctx ended while the pool was full) stays unconfirmed and comes back to the
-// next run.
-func (b *Bot) poll(ctx context.Context, p *pool) (offset int) {
+// An update the pool did not take (ctx ended while the pool was full) never
+// finishes, stays unconfirmed and comes back to the next run.
+func (b *Bot) poll(ctx context.Context, p *pool, l *ledger) {
 	bo := backoff{min: time.Second, max: time.Minute}
+	took := false // the last getUpdates brought new updates: ask again at once
 	for ctx.Err() == nil {
-		ups, err := b.getUpdates(ctx, offset, pollTimeout)
+		if !took && l.busy() {
+			if err := l.wait(ctx, b.pace, busyPoll); err != nil {
+				return
+			}
+		}
+		timeout := pollTimeout
+		if l.busy() {
+			timeout = 0
+		}
+		ups, err := b.getUpdates(ctx, l.offset(b.pace.Now()), timeout)
+		took = false
 		if err != nil {
 			if ctx.Err() != nil {
-				break
+				return
 			}
 			if err := b.clock.Sleep(ctx, b.pollWait(err, &bo)); err != nil {
-				break
+				return
 			}
 			continue
 		}
 		bo.reset()
 		for _, u := range ups {
-			if u.UpdateID < offset {
-				continue // already taken
+			if !l.fresh(u.UpdateID) {
+				continue // taken before, still unconfirmed
 			}
 			if ctx.Err() != nil {
-				return offset // shutting down: leave the rest to the next run
+				return // shutting down: leave the rest to the next run
 			}
-			if err := p.submit(ctx, b.job(u, time.Now())); err != nil {
-				return offset
+			if err := p.submit(ctx, b.tracked(l, u)); err != nil {
+				return
 			}
-			offset = u.UpdateID + 1
+			took = true
 		}
 	}
-	return offset
+}
+
+// tracked is the job for update u, recorded in l as taken, that tells l when
+// its handling is over. Handling cut short by the drain timeout does not
+// count as over: the update is not confirmed and the next run answers it.
+// (Recorded before it is submitted, so that it cannot finish unrecorded; one
+// the pool then refuses stays open, unfinished, and is not confirmed either.)
+func (b *Bot) tracked(l *ledger, u tgbotapi.Update) job {
+	j := b.job(u, time.Now())
+	run := j.run
+	j.run = func(ctx context.Context) {
+		run(ctx)
+		if ctx.Err() == nil {
+			l.finish(u.UpdateID)
+		}
+	}
+	l.take(u.UpdateID, b.pace.Now())
+	return j
 }
 
 // getUpdates asks for updates from offset on, waiting up to timeout for one.
@@ -97,7 +141,8 @@ func (b *Bot) pollWait(err error, bo *backoff) time.Duration {
 
 // confirm tells Telegram that every update before offset is done. Telegram
 // learns that only from the offset of the next getUpdates, so without this call
-// the last batch would be delivered again after a restart and answered twice.
+// the answers finished since the last getUpdates would be delivered again after
+// a restart and answered twice.
 // timeout=0 returns at once; limit=1 keeps the reply small, and an update it
 // returns is not confirmed by it (its id is ≥ offset) and goes to the next run.
 func (b *Bot) confirm(ctx context.Context, offset int) {
