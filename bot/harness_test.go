@@ -60,6 +60,7 @@ type setup struct {
 	budget   int
 	noWait   bool          // do not wait for the first getUpdates
 	clock    clock         // the bot's clock instead of the harness's fake one
+	pace     clock         // the polling loop's clock instead of the wall clock
 	probe    time.Duration // how often to ask getMe while Telegram is silent, instead of probeEvery
 }
 
@@ -85,6 +86,9 @@ func start(t *testing.T, f *fakeAPI, s setup) *harness {
 	b.clock = h.clock
 	if s.clock != nil {
 		b.clock = s.clock
+	}
+	if s.pace != nil {
+		b.pace = s.pace
 	}
 	b.budget = s.budget
 	if s.probe > 0 {
